@@ -1,0 +1,77 @@
+namespace JobRunners;
+
+/// <summary>
+/// The tracked row of a job: what was asked, and everything that has happened to it since. Rows are kept after
+/// the job finishes (until retention prunes them) so failures stay readable.
+/// </summary>
+public sealed record JobRequest
+{
+    /// <summary>The row id.</summary>
+    public long Id { get; init; }
+
+    /// <summary>The registered job name.</summary>
+    public required string JobType { get; init; }
+
+    /// <summary>The queue the job belongs to; defaults to <see cref="JobType"/>.</summary>
+    public required string QueueName { get; init; }
+
+    /// <summary>The payload as JSON.</summary>
+    public required string Payload { get; init; }
+
+    /// <summary>Where the job is in its life.</summary>
+    public JobStatus Status { get; init; }
+
+    /// <summary>Progress 0-100 reported by the handler; 100 on success.</summary>
+    public int Progress { get; init; }
+
+    /// <summary>What the handler said about its result, for a person to read.</summary>
+    public string? ResultMessage { get; init; }
+
+    /// <summary>The last error: exception type and message.</summary>
+    public string? LastError { get; init; }
+
+    /// <summary>Attempts started so far (a claim counts as an attempt).</summary>
+    public int Attempts { get; init; }
+
+    /// <summary>Attempts allowed before the job fails for good.</summary>
+    public int MaxAttempts { get; init; }
+
+    /// <summary>Higher runs first where the runner orders work.</summary>
+    public int Priority { get; init; }
+
+    /// <summary>Not before this time (UTC): the delay, or the next retry after backoff.</summary>
+    public DateTimeOffset RunAt { get; init; }
+
+    /// <summary>Deduplication key: at most one unfinished job per key.</summary>
+    public string? UniqueKey { get; init; }
+
+    /// <summary>While this job runs, no other job of its queue starts.</summary>
+    public bool LocksQueue { get; init; }
+
+    /// <summary>True once a worker has claimed the row.</summary>
+    public bool Assigned { get; init; }
+
+    /// <summary>The worker holding the lease, while running.</summary>
+    public string? LockedBy { get; init; }
+
+    /// <summary>When the lease lapses unless extended (UTC).</summary>
+    public DateTimeOffset? LockedUntil { get; init; }
+
+    /// <summary>The runner that took the job.</summary>
+    public string? Runner { get; init; }
+
+    /// <summary>When the backend accepted the job; null means written but not yet accepted (the outbox re-sends it).</summary>
+    public DateTimeOffset? DispatchedAt { get; init; }
+
+    /// <summary>When the row was written (UTC).</summary>
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When the row last changed (UTC).</summary>
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>When the current or last attempt started (UTC).</summary>
+    public DateTimeOffset? StartedAt { get; init; }
+
+    /// <summary>When the job reached a final status (UTC).</summary>
+    public DateTimeOffset? FinishedAt { get; init; }
+}
