@@ -1,0 +1,31 @@
+using JobRunners.Runners.Synchronous;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace JobRunners;
+
+/// <summary>Registers the synchronous runner.</summary>
+public static class SynchronousRunnerExtensions
+{
+    /// <summary>
+    /// Makes <c>JOB_RUNNER=sync</c> available: each dispatch runs its work before returning. Setting:
+    /// <c>JobRunners:Sync:WaitForBackoff</c>.
+    /// </summary>
+    public static JobRunnersBuilder AddSynchronousRunner(this JobRunnersBuilder builder, Action<SynchronousOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.AddRunner(
+            SynchronousJobRunner.RunnerName,
+            sp => sp.GetRequiredService<SynchronousJobRunner>(),
+            services =>
+            {
+                var options = services.AddOptions<SynchronousOptions>().Bind(builder.Configuration.GetSection(SynchronousOptions.SectionName));
+                if (configure is not null)
+                {
+                    options.Configure(configure);
+                }
+
+                services.TryAddSingleton<SynchronousJobRunner>();
+            });
+    }
+}

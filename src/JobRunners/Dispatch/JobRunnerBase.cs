@@ -1,0 +1,147 @@
+using JobRunners.Storage;
+
+namespace JobRunners;
+
+/// <summary>
+/// The base for runners: validates payloads against the registry, writes the job row before handing the backend
+/// only its id, marks it dispatched once accepted, and keeps undispatched rows for the outbox when sending fails.
+/// A runner supplies <see cref="Name"/>, <see cref="SendJobAsync"/> and <see cref="SendTaskAsync"/>.
+/// </summary>
+public abstract class JobRunnerBase : IJobRunner
+{
+    /// <summary>Creates the runner.</summary>
+    protected JobRunnerBase(JobRunnerServices services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        Services = services;
+    }
+
+    /// <summary>The core services: registry, store, executor, clock, options, loggers.</summary>
+    protected JobRunnerServices Services { get; }
+
+    /// <inheritdoc />
+    public abstract string Name { get; }
+
+    /// <summary>
+    /// True when the backend has accepted a job as soon as its row is written (in-process runners: the row is the
+    /// queue), so the row is written already marked dispatched, saving a round trip.
+    /// </summary>
+    protected virtual bool AcceptsOnWrite => false;
+
+    /// <summary>
+    /// The longest delay the backend can hold by itself (SQS: 15 minutes, Azure: 7 days, in-process: unlimited).
+    /// A job delayed further is written undispatched and the outbox hands it over once due.
+    /// </summary>
+    protected virtual TimeSpan MaxNativeDelay => TimeSpan.Zero;
+
+    /// <inheritdoc />
+    public virtual RunnerConfiguration CheckConfiguration() => RunnerConfiguration.Ok(Name);
+
+    /// <inheritdoc />
+    public async ValueTask<JobRequest> DispatchJobAsync(string jobType, object payload, DispatchOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var request = PrepareJob(jobType, payload, options);
+        var inserted = await Services.Store.InsertAsync(request, cancellationToken).ConfigureAwait(false);
+        if (!inserted.Created || IsDeferred(request.RunAt))
+        {
+            return inserted.Job;
+        }
+
+        var job = await SendAndMarkAsync(inserted.Job, cancellationToken).ConfigureAwait(false);
+        return await AfterDispatchAsync(job, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public ValueTask DispatchTaskAsync(string taskName, object payload, CancellationToken cancellationToken = default) =>
+        SendTaskAsync(Services.Registry.PrepareTask(taskName, payload), cancellationToken);
+
+    /// <summary>
+    /// Hands an existing queued row to the backend again: used by the outbox for rows whose first send failed or
+    /// whose worker died.
+    /// </summary>
+    public virtual async ValueTask RedispatchAsync(JobRequest job, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        await SendJobAsync(job, cancellationToken).ConfigureAwait(false);
+        await Services.Store.MarkDispatchedAsync(job.Id, Name, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Validates a dispatch and builds the row to write: the payload bound and validated, options resolved.</summary>
+    /// <exception cref="UnknownHandlerException">No job has that name.</exception>
+    /// <exception cref="PayloadValidationException">The payload is invalid.</exception>
+    protected NewJobRequest PrepareJob(string jobType, object payload, DispatchOptions? options)
+    {
+        var definition = Services.Registry.GetJob(jobType);
+        var json = definition.PrepareJson(payload);
+        options ??= Defaults;
+        if (options.Delay is not null && options.RunAt is not null)
+        {
+            throw new ArgumentException("Set DispatchOptions.Delay or DispatchOptions.RunAt, not both.", nameof(options));
+        }
+
+        if (options.Delay < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Delay, "DispatchOptions.Delay must not be negative.");
+        }
+
+        if (options.MaxAttempts < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxAttempts, "DispatchOptions.MaxAttempts must be at least 1.");
+        }
+
+        var runAt = options.RunAt ?? (options.Delay is { } delay ? Services.TimeProvider.GetUtcNow() + delay : (DateTimeOffset?)null);
+        return new NewJobRequest
+        {
+            JobType = jobType,
+            QueueName = options.QueueName ?? definition.Options.QueueName ?? jobType,
+            Payload = json,
+            MaxAttempts = options.MaxAttempts ?? (definition.Options.Retry ?? Services.Options.Retry).MaxAttempts,
+            Priority = options.Priority,
+            RunAt = runAt,
+            UniqueKey = options.UniqueKey,
+            LocksQueue = options.LocksQueue,
+            Runner = Name,
+            Dispatched = AcceptsOnWrite && !IsDeferred(runAt),
+        };
+    }
+
+    /// <summary>Hands a job's id to the backend. Throw if the backend did not accept it.</summary>
+    protected abstract ValueTask SendJobAsync(JobRequest job, CancellationToken cancellationToken);
+
+    /// <summary>Hands a validated task to the backend (or runs it, for the synchronous runner).</summary>
+    protected abstract ValueTask SendTaskAsync(PreparedTask task, CancellationToken cancellationToken);
+
+    /// <summary>Called after a job was accepted; returns the row the caller receives.</summary>
+    protected virtual ValueTask<JobRequest> AfterDispatchAsync(JobRequest job, CancellationToken cancellationToken) => ValueTask.FromResult(job);
+
+    /// <summary>Sends an already written row and marks it dispatched; a failed send keeps the row for the outbox.</summary>
+    protected async ValueTask<JobRequest> SendAndMarkAsync(JobRequest job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        try
+        {
+            await SendJobAsync(job, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not JobDispatchException)
+        {
+            throw new JobDispatchException(
+                $"Job {job.Id} ({job.JobType}) was saved, but the {Name} runner did not accept it: {ex.Message} The row stays queued with no dispatched_at, and the outbox re-sends it once the backend is reachable.",
+                job.Id,
+                ex);
+        }
+
+        if (AcceptsOnWrite)
+        {
+            return job;
+        }
+
+        await Services.Store.MarkDispatchedAsync(job.Id, Name, cancellationToken).ConfigureAwait(false);
+        return job with { DispatchedAt = Services.TimeProvider.GetUtcNow(), Runner = Name };
+    }
+
+    /// <summary>True when a job due at <paramref name="runAt"/> waits in its row for the outbox instead of going to the backend now.</summary>
+    protected bool IsDeferred(DateTimeOffset? runAt) =>
+        runAt is { } due && MaxNativeDelay != TimeSpan.MaxValue && due - Services.TimeProvider.GetUtcNow() > MaxNativeDelay;
+
+    private static readonly DispatchOptions Defaults = new();
+}

@@ -1,0 +1,63 @@
+using JobRunners.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace JobRunners.Execution;
+
+internal sealed class JobContext : TaskContext, IJobContext
+{
+    private readonly IJobStore _store;
+    private readonly string _workerId;
+    private readonly Action _onLeaseLost;
+
+    public JobContext(JobRequest job, IJobStore store, string workerId, ILogger logger, Func<IJobRunner> runner, Action onLeaseLost, CancellationToken cancellationToken)
+        : base(job.JobType, logger, runner, cancellationToken)
+    {
+        JobId = job.Id;
+        QueueName = job.QueueName;
+        Attempt = job.Attempts;
+        MaxAttempts = job.MaxAttempts;
+        _store = store;
+        _workerId = workerId;
+        _onLeaseLost = onLeaseLost;
+    }
+
+    public long JobId { get; }
+
+    public string QueueName { get; }
+
+    public int Attempt { get; }
+
+    public int MaxAttempts { get; }
+
+    public string? Result { get; private set; }
+
+    public async ValueTask ReportProgressAsync(int percent, string? message = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(percent);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(percent, 100);
+        if (message is not null)
+        {
+            Result = message;
+        }
+
+        if (!await _store.ReportProgressAsync(JobId, _workerId, percent, message, cancellationToken).ConfigureAwait(false))
+        {
+            _onLeaseLost();
+        }
+    }
+
+    public void SetResult(string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        Result = message;
+    }
+
+    public async ValueTask ExtendLeaseAsync(TimeSpan extension, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(extension, TimeSpan.Zero);
+        if (!await _store.ExtendLeaseAsync(JobId, _workerId, extension, cancellationToken).ConfigureAwait(false))
+        {
+            _onLeaseLost();
+        }
+    }
+}

@@ -1,0 +1,45 @@
+namespace JobRunners.Registry;
+
+/// <summary>A registered task: its name, payload type and a typed delegate captured at registration.</summary>
+internal abstract class TaskDefinition
+{
+    protected TaskDefinition(string name, Type payloadType)
+    {
+        Name = name;
+        PayloadType = payloadType;
+    }
+
+    public string Name { get; }
+
+    public Type PayloadType { get; }
+
+    public abstract PreparedTask Prepare(object? payload);
+
+    public abstract PreparedTask FromJson(string json);
+
+    public abstract string ToJson(object payload);
+
+    public abstract ValueTask RunAsync(object payload, IServiceProvider services, ITaskContext context, CancellationToken cancellationToken);
+}
+
+internal sealed class TaskDefinition<TPayload> : TaskDefinition
+{
+    private readonly PayloadBinder<TPayload> _binder;
+    private readonly Func<IServiceProvider, TPayload, ITaskContext, CancellationToken, ValueTask> _handler;
+
+    public TaskDefinition(string name, PayloadBinder<TPayload> binder, Func<IServiceProvider, TPayload, ITaskContext, CancellationToken, ValueTask> handler)
+        : base(name, typeof(TPayload))
+    {
+        _binder = binder;
+        _handler = handler;
+    }
+
+    public override PreparedTask Prepare(object? payload) => new(this, _binder.Bind(payload)!);
+
+    public override PreparedTask FromJson(string json) => new(this, _binder.FromJson(json)!);
+
+    public override string ToJson(object payload) => _binder.ToJson((TPayload)payload);
+
+    public override ValueTask RunAsync(object payload, IServiceProvider services, ITaskContext context, CancellationToken cancellationToken) =>
+        _handler(services, (TPayload)payload, context, cancellationToken);
+}

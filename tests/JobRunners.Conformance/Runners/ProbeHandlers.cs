@@ -1,0 +1,83 @@
+using JobRunners.Storage;
+
+namespace JobRunners.Conformance;
+
+/// <summary>The kit's probe handlers and their names.</summary>
+public static class ProbeHandlers
+{
+    /// <summary>A task that counts its runs.</summary>
+    public const string CountTask = "kit.count";
+
+    /// <summary>A task that always throws.</summary>
+    public const string FailingTask = "kit.failing-task";
+
+    /// <summary>A job that succeeds with a result message.</summary>
+    public const string OkJob = "kit.ok";
+
+    /// <summary>A job that fails on every attempt.</summary>
+    public const string FailingJob = "kit.always-fails";
+
+    /// <summary>A job that fails until its attempt number reaches the payload's count.</summary>
+    public const string FlakyJob = "kit.flaky";
+
+    /// <summary>A job that reports progress, then reads its own row back.</summary>
+    public const string ProgressJob = "kit.progress";
+
+    /// <summary>A job that dispatches <see cref="OkJob"/> from inside itself.</summary>
+    public const string ParentJob = "kit.parent";
+
+    /// <summary>Registers every probe on the builder.</summary>
+    public static JobRunnersBuilder AddProbes(this JobRunnersBuilder jobs)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        var fastRetry = new RetryPolicy { MaxAttempts = 3, InitialDelay = TimeSpan.FromMilliseconds(50), MaxDelay = TimeSpan.FromMilliseconds(200), Jitter = 0 };
+        return jobs
+            .AddTask<ProbePayload>(CountTask, (p, _, _) =>
+            {
+                Probes.Ran(p.Key);
+                return ValueTask.CompletedTask;
+            })
+            .AddTask<ProbePayload>(FailingTask, (p, _, _) => throw new InvalidOperationException($"probe task {p.Key} failed"))
+            .AddJob<ProbePayload>(OkJob, (p, context, _) =>
+            {
+                Probes.Ran(p.Key);
+                context.SetResult($"ok {p.Key}");
+                return ValueTask.CompletedTask;
+            })
+            .AddJob<ProbePayload>(FailingJob, (p, _, _) =>
+            {
+                Probes.Ran(p.Key);
+                throw new InvalidOperationException($"probe job {p.Key} always fails");
+            }, o => o.Retry = fastRetry)
+            .AddJob<ProbePayload>(FlakyJob, (p, context, _) =>
+            {
+                Probes.Ran(p.Key);
+                return context.Attempt < p.Count
+                    ? throw new TimeoutException($"attempt {context.Attempt} timed out")
+                    : ValueTask.CompletedTask;
+            }, o => o.Retry = fastRetry)
+            .AddJob<ProbePayload, ProgressProbeHandler>(ProgressJob)
+            .AddJob<ProbePayload>(ParentJob, async (p, context, ct) =>
+            {
+                var child = await context.Runner.DispatchJobAsync(OkJob, new ProbePayload(p.Key + ".child"), cancellationToken: ct).ConfigureAwait(false);
+                context.SetResult(child.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            });
+    }
+
+    /// <summary>Reports progress, then reads its own row back from the store so the test can see it mid-run.</summary>
+    internal sealed class ProgressProbeHandler(IJobStore store) : IJobHandler<ProbePayload>
+    {
+        public async ValueTask HandleAsync(ProbePayload payload, IJobContext context, CancellationToken cancellationToken)
+        {
+            await context.ReportProgressAsync(40, "forty percent", cancellationToken).ConfigureAwait(false);
+            var row = await store.GetAsync(context.JobId, cancellationToken).ConfigureAwait(false);
+            if (row is not null)
+            {
+                Probes.Saw(payload.Key, row);
+            }
+
+            await context.ReportProgressAsync(80, cancellationToken: cancellationToken).ConfigureAwait(false);
+            Probes.Ran(payload.Key);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+using System.Collections.Concurrent;
+
+namespace JobRunners.Conformance;
+
+/// <summary>What the kit's probe handlers saw, by probe key; shared by every test in the process.</summary>
+public static class Probes
+{
+    private static readonly ConcurrentDictionary<string, int> Runs = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, JobRequest> Observed = new(StringComparer.Ordinal);
+
+    /// <summary>How many times the probe with this key ran.</summary>
+    public static int RunCount(string key) => Runs.GetValueOrDefault(key);
+
+    /// <summary>The row a job handler read back while it was running, or null.</summary>
+    public static JobRequest? ObservedRow(string key) => Observed.GetValueOrDefault(key);
+
+    internal static int Ran(string key) => Runs.AddOrUpdate(key, 1, static (_, n) => n + 1);
+
+    internal static void Saw(string key, JobRequest row) => Observed[key] = row;
+}

@@ -1,0 +1,60 @@
+using JobRunners.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using NUnit.Framework;
+
+namespace JobRunners.Conformance;
+
+/// <summary>A started host with JobRunners in it, as the conformance tests use it. Disposing stops the host.</summary>
+public sealed class RunnerHost : IAsyncDisposable
+{
+    private readonly IHost _host;
+    private readonly TimeSpan _timeout;
+
+    internal RunnerHost(IHost host, TimeSpan timeout)
+    {
+        _host = host;
+        _timeout = timeout;
+    }
+
+    /// <summary>The active runner.</summary>
+    public IJobRunner Runner => _host.Services.GetRequiredService<IJobRunner>();
+
+    /// <summary>The job store.</summary>
+    public IJobStore Store => _host.Services.GetRequiredService<IJobStore>();
+
+    /// <summary>The host's services.</summary>
+    public IServiceProvider Services => _host.Services;
+
+    /// <summary>Waits until the row is final and returns it; fails the test on timeout.</summary>
+    public async Task<JobRequest> WaitForFinalAsync(long id)
+    {
+        JobRequest? row = null;
+        await WaitUntilAsync(async () => (row = await Store.GetAsync(id)) is { } r && r.Status.IsFinal(), $"job {id} to finish").ConfigureAwait(false);
+        return row!;
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds; fails the test with <paramref name="what"/> on timeout.</summary>
+    public async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        var deadline = DateTime.UtcNow + _timeout;
+        while (!await condition().ConfigureAwait(false))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Timed out after {_timeout} waiting for {what}.");
+            }
+
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stops the host.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _host.StopAsync(stop.Token).ConfigureAwait(false);
+        _host.Dispose();
+    }
+}
