@@ -7,7 +7,7 @@ namespace JobRunners;
 /// only its id, marks it dispatched once accepted, and keeps undispatched rows for the outbox when sending fails.
 /// A runner supplies <see cref="Name"/>, <see cref="SendJobAsync"/> and <see cref="SendTaskAsync"/>.
 /// </summary>
-public abstract class JobRunnerBase : IJobRunner
+public abstract partial class JobRunnerBase : IJobRunner
 {
     /// <summary>Creates the runner.</summary>
     protected JobRunnerBase(JobRunnerServices services)
@@ -122,12 +122,9 @@ public abstract class JobRunnerBase : IJobRunner
         {
             await SendJobAsync(job, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException and not JobDispatchException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            throw new JobDispatchException(
-                $"Job {job.Id} ({job.JobType}) was saved, but the {Name} runner did not accept it: {ex.Message} The row stays queued with no dispatched_at, and the outbox re-sends it once the backend is reachable.",
-                job.Id,
-                ex);
+            throw AsDispatchFailure(job, ex);
         }
 
         if (AcceptsOnWrite)
@@ -137,6 +134,19 @@ public abstract class JobRunnerBase : IJobRunner
 
         await Services.Store.MarkDispatchedAsync(job.Id, Name, cancellationToken).ConfigureAwait(false);
         return job with { DispatchedAt = Services.TimeProvider.GetUtcNow(), Runner = Name };
+    }
+
+    /// <summary>The error a caller sees when a written row was not accepted by the backend: it names the row.</summary>
+    protected JobRunnerException AsDispatchFailure(JobRequest job, Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(error);
+        return error is JobDispatchException { JobId: not null } known
+            ? known
+            : new JobDispatchException(
+                $"Job {job.Id} ({job.JobType}) was saved, but the {Name} runner did not accept it: {error.Message} The row stays queued with no dispatched_at, and the outbox re-sends it once the backend is reachable.",
+                job.Id,
+                error);
     }
 
     /// <summary>True when a job due at <paramref name="runAt"/> waits in its row for the outbox instead of going to the backend now.</summary>

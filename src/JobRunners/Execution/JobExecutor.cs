@@ -71,6 +71,58 @@ public sealed class JobExecutor
         }
     }
 
+    /// <summary>
+    /// Handles one message from a queue: parses the envelope, runs its job (claim first) or task, and says what to
+    /// do with the message. Never throws for bad messages or failing handlers; only a store outage escapes.
+    /// </summary>
+    /// <param name="message">The message body.</param>
+    /// <param name="stoppingToken">Signalled when the worker stops.</param>
+    public async ValueTask<EnvelopeOutcome> ExecuteEnvelopeAsync(string message, CancellationToken stoppingToken = default)
+    {
+        JobEnvelope envelope;
+        try
+        {
+            envelope = JobEnvelope.Parse(message);
+        }
+        catch (MalformedEnvelopeException ex)
+        {
+            _logger.LogError("Parking a message that is not a job envelope: {Reason}", ex.Reason);
+            return new EnvelopeOutcome(MessageAction.Park, Reason: ex.Message);
+        }
+
+        if (envelope.Kind == EnvelopeKind.Job)
+        {
+            var outcome = await ExecuteJobAsync(envelope.JobId!.Value, stoppingToken).ConfigureAwait(false);
+            return outcome.Acknowledge
+                ? new EnvelopeOutcome(MessageAction.Delete, Execution: outcome)
+                : new EnvelopeOutcome(MessageAction.RetryLater, outcome.RetryAt, outcome.Status.ToString(), outcome);
+        }
+
+        PreparedTask task;
+        try
+        {
+            task = _registry.ReadTask(envelope.Name, envelope.Payload!);
+        }
+        catch (JobRunnerException ex) when (ex is UnknownHandlerException or PayloadValidationException)
+        {
+            _logger.LogError("Parking task message '{Task}': {Reason}", envelope.Name, ex.Message);
+            return new EnvelopeOutcome(MessageAction.Park, Reason: ex.Message);
+        }
+
+        try
+        {
+            await ExecuteTaskAsync(task, stoppingToken).ConfigureAwait(false);
+            return new EnvelopeOutcome(MessageAction.Delete);
+        }
+#pragma warning disable CA1031 // A failing task is retried by the queue's redelivery; it must not stop the worker.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _logger.LogError(ex, "Task '{Task}' failed; the queue delivers it again until its maximum receive count.", task.Name);
+            return new EnvelopeOutcome(MessageAction.RetryLater, Reason: Describe(ex));
+        }
+    }
+
     private async ValueTask<ExecutionOutcome> RunClaimedAsync(JobRequest job, CancellationToken stoppingToken)
     {
         var definition = _registry.FindJob(job.JobType);

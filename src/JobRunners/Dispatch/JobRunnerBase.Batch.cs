@@ -1,0 +1,147 @@
+namespace JobRunners;
+
+/// <summary>Batch dispatch: many rows written, one batch call to the backend, a result per item.</summary>
+public abstract partial class JobRunnerBase
+{
+    /// <summary>
+    /// Dispatches many jobs: validates and writes every row, hands the accepted ones to <see cref="SendJobsAsync"/>
+    /// (one batch call where the backend has one), and reports each item's fate. An item that fails validation
+    /// writes no row; an item whose send fails keeps its row for the outbox and reports a
+    /// <see cref="JobDispatchException"/> with the row id.
+    /// </summary>
+    public virtual async ValueTask<IReadOnlyList<DispatchResult>> DispatchJobsAsync(IReadOnlyList<JobDispatch> jobs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        var results = new DispatchResult[jobs.Count];
+        var toSend = new List<(int Index, JobRequest Job)>(jobs.Count);
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            try
+            {
+                var request = PrepareJob(jobs[i].JobType, jobs[i].Payload, jobs[i].Options);
+                var inserted = await Services.Store.InsertAsync(request, cancellationToken).ConfigureAwait(false);
+                if (inserted.Created && !IsDeferred(request.RunAt))
+                {
+                    toSend.Add((i, inserted.Job));
+                }
+                else
+                {
+                    results[i] = DispatchResult.Success(i, inserted.Job);
+                }
+            }
+            catch (JobRunnerException ex)
+            {
+                results[i] = DispatchResult.Failure(i, ex);
+            }
+        }
+
+        if (toSend.Count == 0)
+        {
+            return results;
+        }
+
+        var errors = await SendJobsAsync(toSend.Select(s => s.Job).ToList(), cancellationToken).ConfigureAwait(false);
+        var now = Services.TimeProvider.GetUtcNow();
+        for (var k = 0; k < toSend.Count; k++)
+        {
+            var (index, job) = toSend[k];
+            if (errors[k] is { } error)
+            {
+                results[index] = DispatchResult.Failure(index, AsDispatchFailure(job, error), job);
+                continue;
+            }
+
+            if (!AcceptsOnWrite)
+            {
+                await Services.Store.MarkDispatchedAsync(job.Id, Name, cancellationToken).ConfigureAwait(false);
+                job = job with { DispatchedAt = now, Runner = Name };
+            }
+
+            results[index] = DispatchResult.Success(index, await AfterDispatchAsync(job, cancellationToken).ConfigureAwait(false));
+        }
+
+        return results;
+    }
+
+    /// <summary>
+    /// Dispatches many tasks: validates each, hands the valid ones to <see cref="SendTasksAsync"/> (one batch call
+    /// where the backend has one), and reports each item's fate.
+    /// </summary>
+    public virtual async ValueTask<IReadOnlyList<DispatchResult>> DispatchTasksAsync(IReadOnlyList<TaskDispatch> tasks, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tasks);
+        var results = new DispatchResult[tasks.Count];
+        var toSend = new List<(int Index, PreparedTask Task)>(tasks.Count);
+        for (var i = 0; i < tasks.Count; i++)
+        {
+            try
+            {
+                toSend.Add((i, Services.Registry.PrepareTask(tasks[i].TaskName, tasks[i].Payload)));
+            }
+            catch (JobRunnerException ex)
+            {
+                results[i] = DispatchResult.Failure(i, ex);
+            }
+        }
+
+        var errors = toSend.Count == 0 ? [] : await SendTasksAsync(toSend.Select(s => s.Task).ToList(), cancellationToken).ConfigureAwait(false);
+        for (var k = 0; k < toSend.Count; k++)
+        {
+            var index = toSend[k].Index;
+            results[index] = errors[k] switch
+            {
+                null => DispatchResult.Success(index, null),
+                JobRunnerException known => DispatchResult.Failure(index, known),
+                var other => DispatchResult.Failure(index, new JobDispatchException($"Task '{toSend[k].Task.Name}' was not accepted by the {Name} runner: {other.Message}", null, other)),
+            };
+        }
+
+        return results;
+    }
+
+    /// <summary>
+    /// Hands many job rows to the backend; returns one entry per job, null where it was accepted or the error
+    /// where it was not. The default sends one by one; override to use the backend's batch call.
+    /// </summary>
+    protected virtual async ValueTask<IReadOnlyList<Exception?>> SendJobsAsync(IReadOnlyList<JobRequest> jobs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        var errors = new Exception?[jobs.Count];
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            try
+            {
+                await SendJobAsync(jobs[i], cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                errors[i] = ex;
+            }
+        }
+
+        return errors;
+    }
+
+    /// <summary>
+    /// Hands many tasks to the backend; returns one entry per task, null where it was accepted or the error where
+    /// it was not. The default sends one by one; override to use the backend's batch call.
+    /// </summary>
+    protected virtual async ValueTask<IReadOnlyList<Exception?>> SendTasksAsync(IReadOnlyList<PreparedTask> tasks, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tasks);
+        var errors = new Exception?[tasks.Count];
+        for (var i = 0; i < tasks.Count; i++)
+        {
+            try
+            {
+                await SendTaskAsync(tasks[i], cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                errors[i] = ex;
+            }
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,264 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace JobRunners;
+
+/// <summary>
+/// The consuming side of a message-queue runner. It asks the queue for no more messages than it has free
+/// capacity, runs each through <see cref="JobExecutor.ExecuteEnvelopeAsync"/> (so a duplicate delivery of a job
+/// is a no-op), extends the visibility of in-flight messages on a heartbeat, deletes, delays or parks each
+/// message as the outcome says, backs off with capped exponential delays and jitter while the queue is empty or
+/// failing, and stops with a clear message on fatal errors instead of spinning. A transport supplies the calls.
+/// </summary>
+/// <typeparam name="TMessage">The transport's received message; it may update itself (for example a new pop receipt).</typeparam>
+public abstract class QueueWorker<TMessage> : BackgroundService
+    where TMessage : class
+{
+    private readonly ConcurrentDictionary<TMessage, SemaphoreSlim> _inFlight = new(ReferenceEqualityComparer.Instance);
+    private readonly CancellationTokenSource _interrupt = new();
+    private readonly SemaphoreSlim _slots;
+
+    /// <summary>Creates the worker.</summary>
+    protected QueueWorker(JobRunnerServices services, QueueWorkerOptions options, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        Services = services;
+        Options = options;
+        Logger = logger;
+        _slots = new SemaphoreSlim(options.Concurrency, options.Concurrency);
+    }
+
+    /// <summary>The core services.</summary>
+    protected JobRunnerServices Services { get; }
+
+    /// <summary>The worker settings.</summary>
+    protected QueueWorkerOptions Options { get; }
+
+    /// <summary>The logger.</summary>
+    protected ILogger Logger { get; }
+
+    /// <summary>The most messages one receive call may ask for (SQS 10, Azure 32).</summary>
+    protected abstract int MaxBatchSize { get; }
+
+    /// <summary>A name for logs, such as the queue URL.</summary>
+    protected abstract string QueueDescription { get; }
+
+    /// <summary>How many messages are being handled right now.</summary>
+    public int InFlightCount => _inFlight.Count;
+
+    /// <summary>Receives up to <paramref name="maxMessages"/> messages, each invisible for <see cref="QueueWorkerOptions.VisibilityTimeout"/>.</summary>
+    protected abstract Task<IReadOnlyList<TMessage>> ReceiveAsync(int maxMessages, CancellationToken cancellationToken);
+
+    /// <summary>The message body.</summary>
+    protected abstract string GetBody(TMessage message);
+
+    /// <summary>Deletes a handled message.</summary>
+    protected abstract Task DeleteAsync(TMessage message, CancellationToken cancellationToken);
+
+    /// <summary>Makes the message visible again after <paramref name="delay"/> (zero: now; null: when its visibility timeout lapses).</summary>
+    protected abstract Task RetryLaterAsync(TMessage message, TimeSpan? delay, CancellationToken cancellationToken);
+
+    /// <summary>Moves a message that can never be handled to the dead-letter or poison queue.</summary>
+    protected abstract Task ParkAsync(TMessage message, string reason, CancellationToken cancellationToken);
+
+    /// <summary>Keeps an in-flight message invisible for another <paramref name="visibility"/>.</summary>
+    protected abstract Task ExtendVisibilityAsync(TMessage message, TimeSpan visibility, CancellationToken cancellationToken);
+
+    /// <summary>True for errors retrying cannot fix (queue missing, access denied): the worker stops with them.</summary>
+    protected virtual bool IsFatal(Exception exception) => false;
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var problems = Options.Validate(QueueDescription).ToList();
+        if (problems.Count > 0)
+        {
+            throw new JobRunnerException("Queue worker settings are invalid: " + string.Join(" ", problems));
+        }
+
+        using var heartbeatStop = CancellationTokenSource.CreateLinkedTokenSource(_interrupt.Token);
+        var heartbeat = HeartbeatLoopAsync(heartbeatStop.Token);
+        var handlers = new ConcurrentDictionary<Task, byte>();
+        var backoff = Options.MinBackoff;
+        Logger.LogInformation("Worker started on {Queue} with concurrency {Concurrency}.", QueueDescription, Options.Concurrency);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await _slots.WaitAsync(stoppingToken).ConfigureAwait(false);
+                var taken = 1;
+                while (taken < MaxBatchSize && _slots.Wait(0, CancellationToken.None))
+                {
+                    taken++;
+                }
+
+                IReadOnlyList<TMessage> messages;
+                try
+                {
+                    messages = await ReceiveAsync(taken, stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException && IsFatal(ex))
+                {
+                    _slots.Release(taken);
+                    Logger.LogCritical(ex, "Worker on {Queue} stopped: {Message}", QueueDescription, ex.Message);
+                    throw new JobRunnerException($"The worker for {QueueDescription} stopped on an error retrying cannot fix: {ex.Message}", ex);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    _slots.Release(taken);
+                    Logger.LogWarning(ex, "Receiving from {Queue} failed; retrying in {Backoff}.", QueueDescription, backoff);
+                    await PauseAsync(backoff, stoppingToken).ConfigureAwait(false);
+                    backoff = Next(backoff);
+                    continue;
+                }
+
+                if (taken > messages.Count)
+                {
+                    _slots.Release(taken - messages.Count);
+                }
+
+                if (messages.Count == 0)
+                {
+                    await PauseAsync(backoff, stoppingToken).ConfigureAwait(false);
+                    backoff = Next(backoff);
+                    continue;
+                }
+
+                backoff = Options.MinBackoff;
+                foreach (var message in messages)
+                {
+                    _inFlight[message] = new SemaphoreSlim(1, 1);
+                    var handler = Task.Run(() => HandleAsync(message), CancellationToken.None);
+                    handlers[handler] = 0;
+                    _ = handler.ContinueWith(t => handlers.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: no more receives.
+        }
+        finally
+        {
+            await DrainAsync(handlers.Keys.ToArray()).ConfigureAwait(false);
+            await heartbeatStop.CancelAsync().ConfigureAwait(false);
+            await heartbeat.ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        _interrupt.Dispose();
+        _slots.Dispose();
+        base.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    private async Task HandleAsync(TMessage message)
+    {
+        var gate = _inFlight[message];
+        try
+        {
+            var outcome = await Services.Executor.ExecuteEnvelopeAsync(GetBody(message), _interrupt.Token).ConfigureAwait(false);
+            await gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            switch (outcome.Action)
+            {
+                case MessageAction.Delete:
+                    await DeleteAsync(message, CancellationToken.None).ConfigureAwait(false);
+                    break;
+                case MessageAction.Park:
+                    await ParkAsync(message, outcome.Reason ?? "unreadable message", CancellationToken.None).ConfigureAwait(false);
+                    break;
+                default:
+                    TimeSpan? delay = outcome.RetryAt is { } at ? Max(at - Services.TimeProvider.GetUtcNow(), TimeSpan.Zero) : null;
+                    await RetryLaterAsync(message, delay, CancellationToken.None).ConfigureAwait(false);
+                    break;
+            }
+        }
+#pragma warning disable CA1031 // The message stays on the queue and is delivered again when its visibility lapses.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Logger.LogError(ex, "A message from {Queue} could not be handled; it is delivered again when its visibility lapses.", QueueDescription);
+        }
+        finally
+        {
+            if (_inFlight.TryRemove(message, out var removed))
+            {
+                removed.Dispose();
+            }
+
+            _slots.Release();
+        }
+    }
+
+    private async Task HeartbeatLoopAsync(CancellationToken stop)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(Options.EffectiveHeartbeat, Services.TimeProvider, stop).ConfigureAwait(false);
+                foreach (var (message, gate) in _inFlight.ToArray())
+                {
+                    try
+                    {
+                        if (!await gate.WaitAsync(0, CancellationToken.None).ConfigureAwait(false))
+                        {
+                            continue;
+                        }
+
+                        try
+                        {
+                            await ExtendVisibilityAsync(message, Options.VisibilityTimeout, stop).ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            gate.Release();
+                        }
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        // Finished meanwhile.
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        Logger.LogWarning(ex, "Could not extend a message's visibility on {Queue}; it may be delivered again, and the row's claim keeps its job from running twice.", QueueDescription);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task DrainAsync(Task[] running)
+    {
+        if (running.Length == 0)
+        {
+            return;
+        }
+
+        var all = Task.WhenAll(running);
+        if (await Task.WhenAny(all, Task.Delay(Options.ShutdownTimeout, Services.TimeProvider)).ConfigureAwait(false) != all)
+        {
+            Logger.LogWarning("{Count} message(s) on {Queue} were still running after {Timeout}; interrupting them. Their jobs are released to run again.", running.Length, QueueDescription, Options.ShutdownTimeout);
+            await _interrupt.CancelAsync().ConfigureAwait(false);
+            await all.ConfigureAwait(false);
+        }
+    }
+
+    private Task PauseAsync(TimeSpan backoff, CancellationToken cancellationToken)
+    {
+        var jittered = TimeSpan.FromMilliseconds(backoff.TotalMilliseconds * (0.8 + (0.4 * Random.Shared.NextDouble())));
+        return Task.Delay(jittered, Services.TimeProvider, cancellationToken);
+    }
+
+    private TimeSpan Next(TimeSpan backoff) => Max(Options.MinBackoff, TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, Options.MaxBackoff.Ticks)));
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}
