@@ -27,7 +27,7 @@ internal sealed class SynchronousJobRunner : JobRunnerBase
         var time = Services.TimeProvider;
         while (true)
         {
-            var outcome = await Services.Executor.ExecuteJobAsync(job.Id, ignoreRunAt: true, cancellationToken).ConfigureAwait(false);
+            var outcome = await Services.Executor.ExecuteJobAsync(job.Id, new JobExecutionOptions(IgnoreRunAt: true), cancellationToken).ConfigureAwait(false);
             switch (outcome.Status)
             {
                 case ExecutionStatus.RetryScheduled when _options.WaitForBackoff:

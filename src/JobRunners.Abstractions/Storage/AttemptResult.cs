@@ -14,4 +14,11 @@ public sealed record AttemptResult
 
     /// <summary>For <see cref="AttemptOutcome.Retry"/>: when to run again.</summary>
     public DateTimeOffset? RetryAt { get; init; }
+
+    /// <summary>
+    /// For <see cref="AttemptOutcome.Retry"/> and <see cref="AttemptOutcome.Released"/>: clear <c>dispatched_at</c> so
+    /// the outbox hands the job to the runner again once due. For runners with nothing that redelivers by itself
+    /// (a direct Lambda invoke); queue runners redeliver the message instead.
+    /// </summary>
+    public bool ReturnToOutbox { get; init; }
 }

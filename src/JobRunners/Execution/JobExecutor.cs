@@ -43,15 +43,15 @@ public sealed class JobExecutor
     /// <param name="jobId">The row id.</param>
     /// <param name="stoppingToken">Signalled when the worker stops: the attempt is interrupted and the row released.</param>
     public ValueTask<ExecutionOutcome> ExecuteJobAsync(long jobId, CancellationToken stoppingToken = default) =>
-        ExecuteJobAsync(jobId, ignoreRunAt: false, stoppingToken);
+        ExecuteJobAsync(jobId, default, stoppingToken);
 
-    /// <summary>Claims the row and runs one attempt; <paramref name="ignoreRunAt"/> runs it even if not yet due.</summary>
-    public async ValueTask<ExecutionOutcome> ExecuteJobAsync(long jobId, bool ignoreRunAt, CancellationToken stoppingToken = default)
+    /// <summary>Claims the row and runs one attempt, as <paramref name="options"/> say.</summary>
+    public async ValueTask<ExecutionOutcome> ExecuteJobAsync(long jobId, JobExecutionOptions options, CancellationToken stoppingToken = default)
     {
-        var claim = await _store.TryClaimAsync(jobId, new JobClaim(WorkerId, _options.Lease, ignoreRunAt), stoppingToken).ConfigureAwait(false);
+        var claim = await _store.TryClaimAsync(jobId, new JobClaim(WorkerId, _options.Lease, options.IgnoreRunAt), stoppingToken).ConfigureAwait(false);
         return claim.Status switch
         {
-            ClaimStatus.Claimed => await RunClaimedAsync(claim.Job!, stoppingToken).ConfigureAwait(false),
+            ClaimStatus.Claimed => await RunClaimedAsync(claim.Job!, options, stoppingToken).ConfigureAwait(false),
             ClaimStatus.NotDue => new ExecutionOutcome(ExecutionStatus.NotDue, jobId, claim.Job, claim.Job!.RunAt),
             ClaimStatus.QueueLocked => new ExecutionOutcome(ExecutionStatus.QueueLocked, jobId, claim.Job, _time.GetUtcNow() + QueueLockedRetry),
             ClaimStatus.NotQueued => new ExecutionOutcome(ExecutionStatus.NotQueued, jobId, claim.Job),
@@ -77,7 +77,11 @@ public sealed class JobExecutor
     /// </summary>
     /// <param name="message">The message body.</param>
     /// <param name="stoppingToken">Signalled when the worker stops.</param>
-    public async ValueTask<EnvelopeOutcome> ExecuteEnvelopeAsync(string message, CancellationToken stoppingToken = default)
+    public ValueTask<EnvelopeOutcome> ExecuteEnvelopeAsync(string message, CancellationToken stoppingToken = default) =>
+        ExecuteEnvelopeAsync(message, default, stoppingToken);
+
+    /// <summary>Handles one message as <see cref="ExecuteEnvelopeAsync(string, CancellationToken)"/>, with options for the job it carries.</summary>
+    public async ValueTask<EnvelopeOutcome> ExecuteEnvelopeAsync(string message, JobExecutionOptions options, CancellationToken stoppingToken = default)
     {
         JobEnvelope envelope;
         try
@@ -92,7 +96,7 @@ public sealed class JobExecutor
 
         if (envelope.Kind == EnvelopeKind.Job)
         {
-            var outcome = await ExecuteJobAsync(envelope.JobId!.Value, stoppingToken).ConfigureAwait(false);
+            var outcome = await ExecuteJobAsync(envelope.JobId!.Value, options, stoppingToken).ConfigureAwait(false);
             return outcome.Acknowledge
                 ? new EnvelopeOutcome(MessageAction.Delete, Execution: outcome)
                 : new EnvelopeOutcome(MessageAction.RetryLater, outcome.RetryAt, outcome.Status.ToString(), outcome);
@@ -123,7 +127,7 @@ public sealed class JobExecutor
         }
     }
 
-    private async ValueTask<ExecutionOutcome> RunClaimedAsync(JobRequest job, CancellationToken stoppingToken)
+    private async ValueTask<ExecutionOutcome> RunClaimedAsync(JobRequest job, JobExecutionOptions options, CancellationToken stoppingToken)
     {
         var definition = _registry.FindJob(job.JobType);
         var lease = definition?.Options.Lease ?? _options.Lease;
@@ -177,6 +181,11 @@ public sealed class JobExecutor
         }
 
         var (result, status) = Decide(job, definition, error, context.Result, stoppingToken);
+        if (options.ReturnRetriesToOutbox)
+        {
+            result = result with { ReturnToOutbox = true };
+        }
+
         LogOutcome(job, status, error, result.RetryAt);
         var written = await _store.FinishAttemptAsync(job.Id, WorkerId, result, CancellationToken.None).ConfigureAwait(false);
         return written

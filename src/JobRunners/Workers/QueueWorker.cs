@@ -6,7 +6,7 @@ namespace JobRunners;
 
 /// <summary>
 /// The consuming side of a message-queue runner. It asks the queue for no more messages than it has free
-/// capacity, runs each through <see cref="JobExecutor.ExecuteEnvelopeAsync"/> (so a duplicate delivery of a job
+/// capacity, runs each through <see cref="JobExecutor.ExecuteEnvelopeAsync(string, CancellationToken)"/> (so a duplicate delivery of a job
 /// is a no-op), extends the visibility of in-flight messages on a heartbeat, deletes, delays or parks each
 /// message as the outcome says, backs off with capped exponential delays and jitter while the queue is empty or
 /// failing, and stops with a clear message on fatal errors instead of spinning. A transport supplies the calls.

@@ -1,0 +1,248 @@
+using System.Text.RegularExpressions;
+using Dapper;
+using JobRunners.Storage;
+using Npgsql;
+
+namespace JobRunners.PostgreSql;
+
+/// <summary>
+/// The production <see cref="IJobStore"/>: <c>job_request</c> rows in a PostgreSQL schema shared by every process.
+/// Claims are one guarded <c>UPDATE ... RETURNING</c>, so of several workers claiming a row exactly one wins.
+/// </summary>
+public sealed partial class PostgreSqlJobStore : IJobStore, IAsyncDisposable, IDisposable
+{
+    private const string ConnectionSetting = "ConnectionStrings:JobRunners";
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly bool _ownsDataSource;
+    private readonly TimeProvider _timeProvider;
+    private readonly PostgreSqlSql _sql;
+    private readonly string _quotedSchema;
+    private readonly string _server;
+    private readonly string _database;
+
+    /// <summary>Creates the store and its connection pool. Nothing is opened until the first call.</summary>
+    /// <param name="options">The connection string and schema.</param>
+    /// <param name="timeProvider">The clock for every timestamp the store writes and compares.</param>
+    public PostgreSqlJobStore(PostgreSqlStoreOptions options, TimeProvider timeProvider)
+        : this(CreateDataSource(options), ownsDataSource: true, options, timeProvider)
+    {
+    }
+
+    /// <summary>Creates the store over an existing data source, which the caller keeps owning and disposes.</summary>
+    /// <param name="dataSource">The data source to take connections from.</param>
+    /// <param name="options">The schema; <see cref="PostgreSqlStoreOptions.ConnectionString"/> is not used.</param>
+    /// <param name="timeProvider">The clock for every timestamp the store writes and compares.</param>
+    public PostgreSqlJobStore(NpgsqlDataSource dataSource, PostgreSqlStoreOptions options, TimeProvider timeProvider)
+        : this(dataSource ?? throw new ArgumentNullException(nameof(dataSource)), ownsDataSource: false, options, timeProvider)
+    {
+    }
+
+    private PostgreSqlJobStore(NpgsqlDataSource dataSource, bool ownsDataSource, PostgreSqlStoreOptions options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        var schema = options.Schema;
+        if (string.IsNullOrEmpty(schema) || !SchemaName().IsMatch(schema))
+        {
+            if (ownsDataSource)
+            {
+                dataSource.Dispose();
+            }
+
+            throw new ArgumentException(
+                $"PostgreSqlStoreOptions.Schema '{schema}' is not a valid schema name: use letters, digits and underscores, not starting with a digit (at most 63).",
+                nameof(options));
+        }
+
+        _dataSource = dataSource;
+        _ownsDataSource = ownsDataSource;
+        _timeProvider = timeProvider;
+        Schema = schema;
+        _quotedSchema = $"\"{schema}\"";
+        _sql = new PostgreSqlSql(_quotedSchema);
+        var builder = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
+        _server = $"{builder.Host ?? "localhost"}:{builder.Port}";
+        _database = builder.Database ?? builder.Username ?? "(default)";
+    }
+
+    /// <inheritdoc />
+    public string Name => "postgres";
+
+    /// <summary>The schema holding the store's tables.</summary>
+    public string Schema { get; }
+
+    /// <inheritdoc />
+    public async ValueTask MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                // One migrator per schema at a time, across processes; the lock ends with the transaction, so a
+                // crashed migrator cannot leave it held. Each statement after it sees what the previous holder committed.
+                await connection.ExecuteAsync(Command(
+                    "SELECT pg_advisory_xact_lock(hashtextextended(@Key, 0))",
+                    new { Key = "jobrunners.migrate:" + Schema },
+                    transaction,
+                    cancellationToken)).ConfigureAwait(false);
+
+                // Checked first so a user without CREATE on the database can migrate a schema an admin created.
+                var schemaExists = await connection.ExecuteScalarAsync<bool>(Command(
+                    "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = @Schema)", new { Schema }, transaction, cancellationToken)).ConfigureAwait(false);
+                if (!schemaExists)
+                {
+                    await connection.ExecuteAsync(Command($"CREATE SCHEMA {_quotedSchema}", null, transaction, cancellationToken)).ConfigureAwait(false);
+                }
+
+                await connection.ExecuteAsync(Command(WithSchema(PostgreSqlMigrations.CreateMigrationsTable), null, transaction, cancellationToken))
+                    .ConfigureAwait(false);
+                var applied = (await connection.QueryAsync<int>(Command(
+                    $"SELECT version FROM {_quotedSchema}.schema_migrations", null, transaction, cancellationToken)).ConfigureAwait(false)).ToHashSet();
+                foreach (var migration in PostgreSqlMigrations.All.Where(m => !applied.Contains(m.Version)).OrderBy(m => m.Version))
+                {
+                    await connection.ExecuteAsync(Command(WithSchema(migration.Sql), null, transaction, cancellationToken)).ConfigureAwait(false);
+                    await connection.ExecuteAsync(Command(
+                        $"INSERT INTO {_quotedSchema}.schema_migrations (version, description, applied_at) VALUES (@Version, @Description, @AppliedAt)",
+                        new { migration.Version, migration.Description, AppliedAt = _timeProvider.GetUtcNow() },
+                        transaction,
+                        cancellationToken)).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<InsertResult> InsertAsync(NewJobRequest job, CancellationToken cancellationToken = default)
+    {
+        StoreArguments.ValidateInsert(job);
+        var now = _timeProvider.GetUtcNow();
+        var parameters = new
+        {
+            job.JobType,
+            job.QueueName,
+            job.Payload,
+            job.MaxAttempts,
+            job.Priority,
+            RunAt = (job.RunAt ?? now).ToUniversalTime(),
+            job.UniqueKey,
+            job.LocksQueue,
+            job.Runner,
+            DispatchedAt = job.Dispatched ? now : (DateTimeOffset?)null,
+            Now = now,
+        };
+
+        return WithConnectionAsync(async (connection, token) =>
+        {
+            // ON CONFLICT DO NOTHING waits for a concurrent insert of the same key to commit, so the read that follows
+            // sees the row that won; the loop covers that row finishing in between.
+            for (var attempt = 0; attempt < 10; attempt++)
+            {
+                var created = await connection.QuerySingleOrDefaultAsync<PostgreSqlJobRow>(
+                    Command(_sql.Insert, parameters, null, token)).ConfigureAwait(false);
+                if (created is not null)
+                {
+                    return new InsertResult(created.ToJobRequest(), Created: true);
+                }
+
+                var existing = await connection.QuerySingleOrDefaultAsync<PostgreSqlJobRow>(
+                    Command(_sql.GetUnfinishedByUniqueKey, new { job.UniqueKey }, null, token)).ConfigureAwait(false);
+                if (existing is not null)
+                {
+                    return new InsertResult(existing.ToJobRequest(), Created: false);
+                }
+            }
+
+            throw new JobStoreException(
+                $"Could not write job '{job.JobType}' with unique key '{job.UniqueKey}': the row holding the key kept changing. Try again.");
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<JobRequest?> GetAsync(long id, CancellationToken cancellationToken = default) =>
+        WithConnectionAsync((connection, token) => GetAsync(connection, id, token), cancellationToken);
+
+    /// <summary>Disposes the connection pool when the store created it.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_ownsDataSource)
+        {
+            await _dataSource.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Disposes the connection pool when the store created it.</summary>
+    public void Dispose()
+    {
+        if (_ownsDataSource)
+        {
+            _dataSource.Dispose();
+        }
+    }
+
+    private async Task<JobRequest?> GetAsync(NpgsqlConnection connection, long id, CancellationToken cancellationToken)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<PostgreSqlJobRow>(
+            Command(_sql.Get, new { Id = id }, null, cancellationToken)).ConfigureAwait(false);
+        return row?.ToJobRequest();
+    }
+
+    private static NpgsqlDataSource CreateDataSource(PostgreSqlStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            throw new ArgumentException(
+                $"PostgreSqlStoreOptions.ConnectionString is empty: set `{ConnectionSetting}`, e.g. \"Host=localhost;Username=app;Password=...;Database=app\".",
+                nameof(options));
+        }
+
+        return NpgsqlDataSource.Create(options.ConnectionString);
+    }
+
+    private string WithSchema(string sql) => sql.Replace(PostgreSqlMigrations.SchemaToken, _quotedSchema, StringComparison.Ordinal);
+
+    private static CommandDefinition Command(string sql, object? parameters, NpgsqlTransaction? transaction, CancellationToken cancellationToken) =>
+        new(sql, parameters, transaction, cancellationToken: cancellationToken);
+
+    private async ValueTask<T> WithConnectionAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            try
+            {
+                return await work(connection, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName)
+            {
+                throw new JobStoreException(
+                    $"The JobRunners schema is missing in the PostgreSQL database '{_database}' on {_server} (schema \"{Schema}\"): " +
+                    "run `jobrunners migrate`, or set JobRunners:Store:MigrateOnStartup=true.",
+                    exception);
+            }
+        }
+    }
+
+    private async ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new JobStoreException(
+                $"Cannot connect to the JobRunners PostgreSQL server at {_server} (database '{_database}'): {exception.Message} " +
+                $"Check the connection string in the setting `{ConnectionSetting}` and that the server is running.",
+                exception);
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,62}$", RegexOptions.CultureInvariant)]
+    private static partial Regex SchemaName();
+}

@@ -1,0 +1,58 @@
+namespace JobRunners.PostgreSql;
+
+/// <summary>
+/// The schema, as an ordered list of migrations; <c>{schema}</c> stands for the quoted schema name. Add a change as
+/// a new entry with the next version; never edit an entry that has shipped. Every migration runs inside the one
+/// transaction that holds the migration lock, so it must be transactional DDL.
+/// </summary>
+internal static class PostgreSqlMigrations
+{
+    public const string SchemaToken = "{schema}";
+
+    public const string CreateMigrationsTable = """
+        CREATE TABLE IF NOT EXISTS {schema}.schema_migrations (
+            version integer PRIMARY KEY,
+            description text NOT NULL,
+            applied_at timestamptz NOT NULL
+        );
+        """;
+
+    public static IReadOnlyList<Migration> All { get; } =
+    [
+        new(1, "Create job_request", """
+            CREATE TABLE {schema}.job_request (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                job_type text NOT NULL,
+                queue_name text NOT NULL,
+                payload jsonb NOT NULL,
+                status text NOT NULL DEFAULT 'queued'
+                    CONSTRAINT ck_job_request_status CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
+                progress integer NOT NULL DEFAULT 0 CONSTRAINT ck_job_request_progress CHECK (progress BETWEEN 0 AND 100),
+                result_message text,
+                last_error text,
+                attempts integer NOT NULL DEFAULT 0,
+                max_attempts integer NOT NULL DEFAULT 1,
+                priority integer NOT NULL DEFAULT 0,
+                run_at timestamptz NOT NULL,
+                unique_key text,
+                locks_queue boolean NOT NULL DEFAULT false,
+                assigned boolean NOT NULL DEFAULT false,
+                locked_by text,
+                locked_until timestamptz,
+                runner text,
+                dispatched_at timestamptz,
+                created_at timestamptz NOT NULL,
+                updated_at timestamptz NOT NULL,
+                started_at timestamptz,
+                finished_at timestamptz
+            );
+            CREATE INDEX ix_job_request_claim ON {schema}.job_request (priority DESC, run_at, id) WHERE status = 'queued';
+            CREATE INDEX ix_job_request_lease ON {schema}.job_request (locked_until) WHERE status = 'running';
+            CREATE UNIQUE INDEX ux_job_request_unique_key ON {schema}.job_request (unique_key)
+                WHERE unique_key IS NOT NULL AND status IN ('queued', 'running');
+            CREATE INDEX ix_job_request_finished ON {schema}.job_request (finished_at) WHERE finished_at IS NOT NULL;
+            CREATE INDEX ix_job_request_job_type ON {schema}.job_request (job_type, id);
+            CREATE INDEX ix_job_request_queue_lock ON {schema}.job_request (queue_name) WHERE status = 'running' AND locks_queue;
+            """),
+    ];
+}

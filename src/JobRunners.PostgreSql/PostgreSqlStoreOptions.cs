@@ -1,0 +1,20 @@
+namespace JobRunners.PostgreSql;
+
+/// <summary>How the PostgreSQL store reaches its database.</summary>
+public sealed class PostgreSqlStoreOptions
+{
+    /// <summary>The default schema, <c>jobrunners</c>.</summary>
+    public const string DefaultSchema = "jobrunners";
+
+    /// <summary>
+    /// The Npgsql connection string, usually bound from <c>ConnectionStrings:JobRunners</c>. Not used when the store
+    /// is given an existing <c>NpgsqlDataSource</c>.
+    /// </summary>
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>
+    /// The schema holding the store's tables, created by the first migration. Letters, digits and underscores,
+    /// not starting with a digit; used as written (case-sensitive). Default: <see cref="DefaultSchema"/>.
+    /// </summary>
+    public string Schema { get; set; } = DefaultSchema;
+}

@@ -1,0 +1,108 @@
+using System.Text;
+using Dapper;
+using JobRunners.Storage;
+
+namespace JobRunners.Sqlite;
+
+/// <content>Listing, dispatch bookkeeping and pruning.</content>
+public sealed partial class SqliteJobStore
+{
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<JobRequest>> ListAsync(JobQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        StoreArguments.ValidateLimit(query.Limit);
+        var sql = new StringBuilder(SqliteSql.SelectAll).Append(" WHERE 1 = 1");
+        if (query.Status is not null)
+        {
+            sql.Append(" AND status = @Status");
+        }
+
+        if (query.JobType is not null)
+        {
+            sql.Append(" AND job_type = @JobType");
+        }
+
+        if (query.QueueName is not null)
+        {
+            sql.Append(" AND queue_name = @QueueName");
+        }
+
+        if (query.BeforeId is not null)
+        {
+            sql.Append(" AND id < @BeforeId");
+        }
+
+        sql.Append(" ORDER BY id DESC LIMIT @Limit");
+        var parameters = new { Status = query.Status?.ToStoredValue(), query.JobType, query.QueueName, query.BeforeId, query.Limit };
+        return QueryAsync(sql.ToString(), parameters, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<JobRequest>> ListQueuedAsync(QueuedQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        StoreArguments.ValidateLimit(query.Limit);
+        var sql = new StringBuilder(SqliteSql.SelectAll).Append(" WHERE status = 'queued'");
+        if (query.UndispatchedOnly)
+        {
+            sql.Append(" AND dispatched_at IS NULL");
+        }
+
+        if (query.CreatedBefore is not null)
+        {
+            sql.Append(" AND created_at < @CreatedBefore");
+        }
+
+        if (query.Runner is not null)
+        {
+            sql.Append(" AND runner = @Runner");
+        }
+
+        if (query.DueBy is not null)
+        {
+            sql.Append(" AND run_at <= @DueBy");
+        }
+
+        if (query.AfterId is not null)
+        {
+            sql.Append(" AND id > @AfterId");
+        }
+
+        sql.Append(" ORDER BY id LIMIT @Limit");
+        var parameters = new
+        {
+            CreatedBefore = UnixTime.ToMilliseconds(query.CreatedBefore),
+            query.Runner,
+            DueBy = UnixTime.ToMilliseconds(query.DueBy),
+            query.AfterId,
+            query.Limit,
+        };
+        return QueryAsync(sql.ToString(), parameters, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask MarkDispatchedAsync(long id, string runner, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runner);
+        await ExecuteAsync(SqliteSql.MarkDispatched, new { Id = id, Runner = runner, Now = NowMilliseconds() }, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<int> PruneAsync(DateTimeOffset finishedBefore, string? jobType = null, CancellationToken cancellationToken = default)
+    {
+        var sql = jobType is null ? SqliteSql.Prune : SqliteSql.Prune + " AND job_type = @JobType";
+        var parameters = new { FinishedBefore = UnixTime.ToMilliseconds(finishedBefore), JobType = jobType };
+        return WithConnectionAsync(
+            (connection, token) => connection.ExecuteAsync(Command(sql, parameters, null, token)),
+            cancellationToken);
+    }
+
+    private ValueTask<IReadOnlyList<JobRequest>> QueryAsync(string sql, object parameters, CancellationToken cancellationToken) =>
+        WithConnectionAsync(async (connection, token) =>
+        {
+            var rows = await connection.QueryAsync<SqliteJobRow>(Command(sql, parameters, null, token)).ConfigureAwait(false);
+            return (IReadOnlyList<JobRequest>)rows.Select(row => row.ToJobRequest()).ToList();
+        }, cancellationToken);
+}

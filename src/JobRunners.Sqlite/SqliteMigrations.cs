@@ -1,0 +1,56 @@
+namespace JobRunners.Sqlite;
+
+/// <summary>
+/// The schema, as an ordered list of migrations. Add a change as a new entry with the next version; never edit an
+/// entry that has shipped. Timestamps are INTEGER unix milliseconds (UTC), booleans INTEGER 0/1.
+/// </summary>
+internal static class SqliteMigrations
+{
+    public const string CreateMigrationsTable = """
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            version INTEGER PRIMARY KEY,
+            description TEXT NOT NULL,
+            applied_at INTEGER NOT NULL
+        );
+        """;
+
+    public static IReadOnlyList<Migration> All { get; } =
+    [
+        new(1, "Create job_request", """
+            CREATE TABLE job_request (
+                -- AUTOINCREMENT: an id is never reused after pruning, so a stale queue message cannot hit a new row.
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                job_type TEXT NOT NULL,
+                queue_name TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                status TEXT NOT NULL DEFAULT 'queued'
+                    CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
+                progress INTEGER NOT NULL DEFAULT 0 CHECK (progress BETWEEN 0 AND 100),
+                result_message TEXT,
+                last_error TEXT,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                max_attempts INTEGER NOT NULL DEFAULT 1,
+                priority INTEGER NOT NULL DEFAULT 0,
+                run_at INTEGER NOT NULL,
+                unique_key TEXT,
+                locks_queue INTEGER NOT NULL DEFAULT 0 CHECK (locks_queue IN (0, 1)),
+                assigned INTEGER NOT NULL DEFAULT 0 CHECK (assigned IN (0, 1)),
+                locked_by TEXT,
+                locked_until INTEGER,
+                runner TEXT,
+                dispatched_at INTEGER,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                started_at INTEGER,
+                finished_at INTEGER
+            );
+            CREATE INDEX ix_job_request_claim ON job_request (priority DESC, run_at, id) WHERE status = 'queued';
+            CREATE INDEX ix_job_request_lease ON job_request (locked_until) WHERE status = 'running';
+            CREATE UNIQUE INDEX ux_job_request_unique_key ON job_request (unique_key)
+                WHERE unique_key IS NOT NULL AND status IN ('queued', 'running');
+            CREATE INDEX ix_job_request_finished ON job_request (finished_at) WHERE finished_at IS NOT NULL;
+            CREATE INDEX ix_job_request_job_type ON job_request (job_type, id);
+            CREATE INDEX ix_job_request_queue_lock ON job_request (queue_name) WHERE status = 'running' AND locks_queue = 1;
+            """),
+    ];
+}

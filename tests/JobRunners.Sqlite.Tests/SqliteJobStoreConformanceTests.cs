@@ -1,0 +1,26 @@
+using JobRunners.Conformance.Storage;
+using JobRunners.Storage;
+
+namespace JobRunners.Sqlite.Tests;
+
+/// <summary>The shared store suite against a fresh SQLite file per test.</summary>
+[TestFixture]
+public sealed class SqliteJobStoreConformanceTests : JobStoreConformanceTests
+{
+    private TempDatabase? _database;
+
+    protected override async ValueTask<IJobStore> CreateStoreAsync(TimeProvider timeProvider)
+    {
+        _database = new TempDatabase();
+        var store = new SqliteJobStore(_database.Options, timeProvider);
+        await store.MigrateAsync();
+        return store;
+    }
+
+    protected override async ValueTask DisposeStoreAsync(IJobStore store)
+    {
+        await base.DisposeStoreAsync(store);
+        _database?.Delete();
+        _database = null;
+    }
+}
