@@ -222,8 +222,9 @@ public sealed partial class PostgreSqlJobStore : IJobStore, IAsyncDisposable, ID
             {
                 throw new JobStoreException(
                     $"The JobRunners schema is missing in the PostgreSQL database '{_database}' on {_server} (schema \"{Schema}\"): " +
-                    "run `jobrunners migrate`, or set JobRunners:Store:MigrateOnStartup=true.",
-                    exception);
+                    "run `jobrunners migrate`, or set JobRunners:MigrateOnStartup=true.",
+                    exception,
+                    schemaMissing: true);
             }
         }
     }

@@ -146,8 +146,9 @@ public sealed partial class SqliteJobStore : IJobStore
             {
                 throw new JobStoreException(
                     $"The JobRunners schema is missing in the SQLite database '{DatabasePath}': run `jobrunners migrate`, " +
-                    "or set JobRunners:Store:MigrateOnStartup=true.",
-                    exception);
+                    "or set JobRunners:MigrateOnStartup=true.",
+                    exception,
+                    schemaMissing: true);
             }
         }
     }

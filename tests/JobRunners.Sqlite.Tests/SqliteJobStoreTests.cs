@@ -96,7 +96,8 @@ public sealed class SqliteJobStoreTests
         var exception = await Assert.ThrowsAsync<JobStoreException>(async () => await store.GetAsync(1));
 
         Assert.That(exception!.Message, Does.Contain("run `jobrunners migrate`"));
-        Assert.That(exception.Message, Does.Contain("JobRunners:Store:MigrateOnStartup=true"));
+        Assert.That(exception.Message, Does.Contain("JobRunners:MigrateOnStartup=true"));
+        Assert.That(exception.SchemaMissing, Is.True);
         Assert.That(exception.Message, Does.Contain(_database.FilePath));
     }
 

@@ -6,5 +6,5 @@ namespace JobRunners;
 public sealed record PayloadError(string Field, string Message)
 {
     /// <inheritdoc />
-    public override string ToString() => string.IsNullOrEmpty(Field) ? Message : $"{Field}: {Message}";
+    public override string ToString() => string.IsNullOrEmpty(Field) ? Message.TrimEnd('.') : $"{Field}: {Message.TrimEnd('.')}";
 }

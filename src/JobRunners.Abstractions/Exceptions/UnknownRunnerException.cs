@@ -8,7 +8,7 @@ public sealed class UnknownRunnerException : JobRunnerException
         : base($"JOB_RUNNER is '{name}', which is not a known runner. Known runners: {string.Join(", ", known.Order(StringComparer.Ordinal))}.{(hint is null ? "" : " " + hint)}")
     {
         Name = name;
-        Known = known;
+        Known = [.. known];
     }
 
     /// <summary>The name asked for.</summary>

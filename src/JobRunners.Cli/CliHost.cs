@@ -1,0 +1,38 @@
+using JobRunners.Cli.Demo;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace JobRunners.Cli;
+
+/// <summary>Builds the host the CLI runs JobRunners in: every runner, the demo jobs, and the given logging.</summary>
+internal static class CliHost
+{
+    public static IHost Build(IConfiguration configuration, LogLevel logLevel, bool worker = false)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddConfiguration(configuration);
+        builder.Logging.ClearProviders();
+        if (logLevel != LogLevel.None)
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss ";
+            });
+            builder.Logging.SetMinimumLevel(logLevel);
+            builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        }
+
+        builder.Services.AddJobRunners(builder.Configuration, jobs =>
+        {
+            jobs.AddAllRunners().AddDemoJobs();
+            if (worker)
+            {
+                jobs.EnableWorker();
+            }
+        });
+        return builder.Build();
+    }
+}

@@ -1,0 +1,63 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace JobRunners.Cli.Commands;
+
+/// <summary>`jobrunners dispatch NAME --payload JSON`: dispatches one of the registered jobs (or, with --task, a task).</summary>
+internal static class DispatchCommand
+{
+    public static Command Create(Option<string[]> set)
+    {
+        var name = new Argument<string>("name") { Description = "The registered job type (or task name with --task)." };
+        var payload = new Option<string>("--payload") { Description = "The payload as JSON.", DefaultValueFactory = _ => "{}" };
+        var task = new Option<bool>("--task") { Description = "Dispatch a task instead of a job." };
+        var delay = new Option<TimeSpan?>("--delay") { Description = "Run no earlier than this long from now, e.g. 00:05:00." };
+        var priority = new Option<int>("--priority") { Description = "Higher runs first where the runner orders work." };
+        var uniqueKey = new Option<string?>("--unique-key") { Description = "At most one unfinished job per key." };
+        var queue = new Option<string?>("--queue") { Description = "The queue name (default: the job type)." };
+        var command = new Command("dispatch", "Dispatch a registered job or task through the configured runner.") { name, payload, task, delay, priority, uniqueKey, queue };
+        command.SetAction(async (result, ct) =>
+        {
+            using var host = CliHost.Build(CliConfiguration.Build(result.GetValue(set)), LogLevel.Warning);
+            await host.StartAsync(ct).ConfigureAwait(false);
+            var runner = host.Services.GetRequiredService<IJobRunner>();
+            var json = result.GetValue(payload)!;
+            try
+            {
+                if (result.GetValue(task))
+                {
+                    await runner.DispatchTaskAsync(result.GetValue(name)!, json, ct).ConfigureAwait(false);
+                    await Console.Out.WriteLineAsync($"Task {result.GetValue(name)} dispatched through {runner.Name}.").ConfigureAwait(false);
+                }
+                else
+                {
+                    var options = new DispatchOptions
+                    {
+                        Delay = result.GetValue(delay),
+                        Priority = result.GetValue(priority),
+                        UniqueKey = result.GetValue(uniqueKey),
+                        QueueName = result.GetValue(queue),
+                    };
+                    var row = await runner.DispatchJobAsync(result.GetValue(name)!, json, options, ct).ConfigureAwait(false);
+                    await Console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Job {row.Id} ({row.JobType}) {row.Status.ToStoredValue()} through {runner.Name}.")).ConfigureAwait(false);
+                }
+            }
+            catch (JobRunnerException ex)
+            {
+                await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                return 1;
+            }
+            finally
+            {
+                // Stopping lets an in-process runner finish what it accepted.
+                await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}

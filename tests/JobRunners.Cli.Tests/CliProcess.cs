@@ -1,0 +1,36 @@
+using System.Diagnostics;
+
+namespace JobRunners.Cli.Tests;
+
+/// <summary>Runs the built `jobrunners` program as a separate process, as a user would.</summary>
+internal static class CliProcess
+{
+    private static string Dll => Path.Combine(AppContext.BaseDirectory, "JobRunners.Cli.dll");
+
+    public static Process Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Dll);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        return Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
+    }
+
+    public static async Task<(int ExitCode, string Output)> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        using var process = Start(environment, args);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
