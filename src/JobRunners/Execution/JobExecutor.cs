@@ -180,7 +180,7 @@ public sealed class JobExecutor
             return new ExecutionOutcome(ExecutionStatus.LeaseLost, job.Id, job);
         }
 
-        var (result, status) = Decide(job, definition, error, context.Result, stoppingToken);
+        var (result, status) = await DecideAsync(job, definition, error, context.Result, stoppingToken).ConfigureAwait(false);
         if (options.ReturnRetriesToOutbox)
         {
             result = result with { ReturnToOutbox = true };
@@ -188,12 +188,17 @@ public sealed class JobExecutor
 
         LogOutcome(job, status, error, result.RetryAt);
         var written = await _store.FinishAttemptAsync(job.Id, WorkerId, result, CancellationToken.None).ConfigureAwait(false);
+        if (written && status == ExecutionStatus.Failed && error is not null && definition?.Options.OnExhausted is { } onExhausted)
+        {
+            await CallHookAsync("OnExhausted", job, () => onExhausted(new JobFailure(job, error, null), CancellationToken.None)).ConfigureAwait(false);
+        }
+
         return written
             ? new ExecutionOutcome(status, job.Id, job, status is ExecutionStatus.RetryScheduled or ExecutionStatus.Released ? result.RetryAt ?? _time.GetUtcNow() : null)
             : new ExecutionOutcome(ExecutionStatus.LeaseLost, job.Id, job);
     }
 
-    private (AttemptResult Result, ExecutionStatus Status) Decide(JobRequest job, Registry.JobDefinition? definition, Exception? error, string? resultMessage, CancellationToken stoppingToken)
+    private async ValueTask<(AttemptResult Result, ExecutionStatus Status)> DecideAsync(JobRequest job, Registry.JobDefinition? definition, Exception? error, string? resultMessage, CancellationToken stoppingToken)
     {
         switch (error)
         {
@@ -205,17 +210,40 @@ public sealed class JobExecutor
                 return (new AttemptResult { Outcome = AttemptOutcome.Cancelled, ResultMessage = resultMessage, Error = Describe(error) }, ExecutionStatus.Cancelled);
             case PayloadValidationException:
                 // The stored payload no longer fits the registered type: no retry can fix that.
-                return (new AttemptResult { Outcome = AttemptOutcome.Failed, ResultMessage = resultMessage, Error = Describe(error) }, ExecutionStatus.Failed);
+                return (Failed(), ExecutionStatus.Failed);
         }
 
-        if (job.Attempts < job.MaxAttempts)
+        var policy = definition?.Options.Retry ?? _options.Retry;
+        DateTimeOffset? retryAt = job.Attempts < job.MaxAttempts
+            ? _time.GetUtcNow() + policy.DelayAfter(job.Attempts, Random.Shared.NextDouble())
+            : null;
+        if (definition?.Options.OnError is { } onError)
         {
-            var policy = definition?.Options.Retry ?? _options.Retry;
-            var retryAt = _time.GetUtcNow() + policy.DelayAfter(job.Attempts, Random.Shared.NextDouble());
-            return (new AttemptResult { Outcome = AttemptOutcome.Retry, ResultMessage = resultMessage, Error = Describe(error), RetryAt = retryAt }, ExecutionStatus.RetryScheduled);
+            var decision = RetryDecision.UsePolicy;
+            await CallHookAsync("OnError", job, async () => decision = await onError(new JobFailure(job, error, retryAt), CancellationToken.None).ConfigureAwait(false)).ConfigureAwait(false);
+            retryAt = decision.GiveUp ? null : decision.At ?? retryAt;
         }
 
-        return (new AttemptResult { Outcome = AttemptOutcome.Failed, ResultMessage = resultMessage, Error = Describe(error) }, ExecutionStatus.Failed);
+        return retryAt is { } at
+            ? (new AttemptResult { Outcome = AttemptOutcome.Retry, ResultMessage = resultMessage, Error = Describe(error), RetryAt = at }, ExecutionStatus.RetryScheduled)
+            : (Failed(), ExecutionStatus.Failed);
+
+        AttemptResult Failed() => new() { Outcome = AttemptOutcome.Failed, ResultMessage = resultMessage, Error = Describe(error) };
+    }
+
+    /// <summary>Runs a per-type hook; a hook's exception is logged and never changes the job's fate beyond its own decision.</summary>
+    internal async ValueTask CallHookAsync(string hook, JobRequest job, Func<ValueTask> call)
+    {
+        try
+        {
+            await call().ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A failing hook is the user's bug; it is logged, and the job's row still gets its outcome.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _logger.LogError(ex, "The {Hook} hook of job type {JobType} threw for job {JobId}; ignoring it.", hook, job.JobType, job.Id);
+        }
     }
 
     private async Task HeartbeatAsync(long jobId, TimeSpan lease, TimeSpan every, Action onLeaseLost, CancellationToken stop)

@@ -17,9 +17,11 @@ internal sealed class JobMaintenanceService : BackgroundService
     private readonly JobRunnersOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<JobMaintenanceService> _logger;
+    private readonly StaleJobHooks _staleHooks;
 
-    public JobMaintenanceService(IJobStore store, IJobRunner runner, JobRegistry registry, IOptions<JobRunnersOptions> options, TimeProvider time, ILogger<JobMaintenanceService> logger)
+    public JobMaintenanceService(IJobStore store, IJobRunner runner, JobRegistry registry, IOptions<JobRunnersOptions> options, TimeProvider time, ILogger<JobMaintenanceService> logger, StaleJobHooks staleHooks)
     {
+        _staleHooks = staleHooks;
         _store = store;
         _runner = runner;
         _registry = registry;
@@ -62,10 +64,7 @@ internal sealed class JobMaintenanceService : BackgroundService
     internal async Task<(int Rescued, int Resent, int Pruned)> RunOnceAsync(CancellationToken cancellationToken)
     {
         var rescued = await _store.RescueExpiredLeasesAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var row in rescued)
-        {
-            _logger.LogWarning("Job {JobId} ({JobType}) lost its worker mid-attempt and was {Status}.", row.Id, row.JobType, row.Status == JobStatus.Queued ? "queued again" : "failed");
-        }
+        await _staleHooks.NotifyAsync(rescued, cancellationToken).ConfigureAwait(false);
 
         var resent = await ResendUndispatchedAsync(cancellationToken).ConfigureAwait(false);
         var pruned = await PruneAsync(cancellationToken).ConfigureAwait(false);

@@ -53,6 +53,7 @@ public static class JobRunnersServiceCollectionExtensions
             sp.GetRequiredService<IOptions<JobRunnersOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<StaleJobHooks>();
         services.AddSingleton(sp => new JobRunnerServices(
             sp.GetRequiredService<JobRegistry>(),
             sp.GetRequiredService<IJobStore>(),

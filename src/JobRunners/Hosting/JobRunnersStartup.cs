@@ -40,10 +40,7 @@ internal sealed class JobRunnersStartup : IHostedService
 
         var runner = _services.GetRequiredService<IJobRunner>();
         var rescued = await store.RescueExpiredLeasesAsync(cancellationToken).ConfigureAwait(false);
-        if (rescued.Count > 0)
-        {
-            _logger.LogWarning("Rescued {Count} job(s) whose worker stopped while running them: {Ids}.", rescued.Count, string.Join(", ", rescued.Select(r => r.Id)));
-        }
+        await _services.GetRequiredService<StaleJobHooks>().NotifyAsync(rescued, cancellationToken).ConfigureAwait(false);
 
         _logger.LogInformation("JobRunners started: runner {Runner}, store {Store}, worker {WorkerId}.", runner.Name, store.Name, _options.WorkerId);
     }

@@ -14,4 +14,19 @@ public sealed class JobTypeOptions
 
     /// <summary>The lease a worker takes on a row of this type; null for the global lease.</summary>
     public TimeSpan? Lease { get; set; }
+
+    /// <summary>
+    /// Called when an attempt throws: return <see cref="RetryDecision.UsePolicy"/>, a time to retry at, or
+    /// <see cref="RetryDecision.Fail"/> to give up now. A hook that throws is logged and the policy applies.
+    /// </summary>
+    public Func<JobFailure, CancellationToken, ValueTask<RetryDecision>>? OnError { get; set; }
+
+    /// <summary>Called once a job of this type has failed for good (attempts used up, or given up). Exceptions are logged.</summary>
+    public Func<JobFailure, CancellationToken, ValueTask>? OnExhausted { get; set; }
+
+    /// <summary>
+    /// Called when a row of this type is rescued after its worker stopped renewing the lease (the process died or
+    /// hung). The row is already queued again (or failed when no attempts remain). Exceptions are logged.
+    /// </summary>
+    public Func<JobRequest, CancellationToken, ValueTask>? OnStale { get; set; }
 }
