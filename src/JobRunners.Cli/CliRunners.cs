@@ -5,5 +5,6 @@ internal static class CliRunners
 {
     public static JobRunnersBuilder AddAllRunners(this JobRunnersBuilder jobs) => jobs
         .AddInProcessRunner()
-        .AddSynchronousRunner();
+        .AddSynchronousRunner()
+        .AddAwsSqsRunner();
 }

@@ -1,0 +1,46 @@
+using JobRunners.Runners.AwsSqs;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace JobRunners;
+
+/// <summary>Registers the Amazon SQS runner.</summary>
+public static class AwsSqsRunnerExtensions
+{
+    /// <summary>
+    /// Makes <c>JOB_RUNNER=aws-sqs</c> available: jobs and tasks are sent to an SQS queue (standard or FIFO) and a
+    /// long-polling worker runs them where the worker is enabled. Settings live under <c>JobRunners:AwsSqs</c>
+    /// (<c>QueueUrl</c>, <c>Region</c>, <c>ServiceUrl</c>, <c>DeadLetterQueueUrl</c>, credentials, <c>Worker</c>),
+    /// each also readable by its flat name such as <c>JOBRUNNERS_SQS_QUEUE_URL</c> or <c>AWS_REGION</c>.
+    /// </summary>
+    /// <param name="builder">The JobRunners builder.</param>
+    /// <param name="configure">Changes the settings after they are read from configuration.</param>
+    /// <returns>The builder.</returns>
+    public static JobRunnersBuilder AddAwsSqsRunner(this JobRunnersBuilder builder, Action<AwsSqsOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.AddRunner(
+            AwsSqsJobRunner.RunnerName,
+            sp => sp.GetRequiredService<AwsSqsJobRunner>(),
+            services =>
+            {
+                var options = services.AddOptions<AwsSqsOptions>()
+                    .Bind(builder.Configuration.GetSection(AwsSqsOptions.SectionName))
+                    .Configure(o => AwsSqsSettings.ApplyFlatNames(builder.Configuration, o));
+                if (configure is not null)
+                {
+                    options.Configure(configure);
+                }
+
+                services.TryAddSingleton<SqsQueue>();
+                services.TryAddSingleton<AwsSqsJobRunner>();
+            },
+            services =>
+            {
+                services.TryAddSingleton<AwsSqsWorker>();
+                services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<AwsSqsWorker>());
+            });
+    }
+}

@@ -1,0 +1,167 @@
+using Amazon;
+using Amazon.Runtime;
+using Amazon.SQS;
+using Amazon.SQS.Model;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace JobRunners.Runners.AwsSqs;
+
+/// <summary>
+/// The configured queue as the runner and the worker share it: the client (built on first use, so an
+/// unconfigured runner fails at the configuration check, not in a constructor), the credentials, and the queue
+/// attributes read once.
+/// </summary>
+internal sealed class SqsQueue : IDisposable
+{
+    private readonly ILogger<SqsQueue> _logger;
+    private readonly Lock _lock = new();
+    private (AWSCredentials? Credentials, string? Problem)? _credentials;
+    private AmazonSQSClient? _client;
+    private SqsQueueAttributes? _attributes;
+
+    public SqsQueue(IOptions<AwsSqsOptions> options, ILogger<SqsQueue> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options.Value;
+        _logger = logger;
+    }
+
+    public AwsSqsOptions Options { get; }
+
+    /// <summary>The queue URL (checked by <see cref="Check"/> before anything is sent).</summary>
+    public string QueueUrl => Options.QueueUrl ?? throw new JobRunnerException($"{AwsSqsSettings.QueueUrl} is not set.");
+
+    /// <summary>True for a FIFO queue (its URL ends in <c>.fifo</c>).</summary>
+    public bool IsFifo => IsFifoUrl(Options.QueueUrl);
+
+    /// <summary>The client, created on first use.</summary>
+    /// <exception cref="JobRunnerException">The runner is not fully configured.</exception>
+    public AmazonSQSClient Client
+    {
+        get
+        {
+            lock (_lock)
+            {
+                if (_client is null)
+                {
+                    var config = CreateConfig();
+                    var (credentials, problem) = ResolveCredentials(config);
+                    var missing = AwsSqsSettings.Check(Options);
+                    if (credentials is null || missing.Count > 0)
+                    {
+                        var all = missing.Select(m => m.ToString()).Append(problem is null ? null : $"{AwsSqsSettings.Credentials} ({problem})").OfType<string>();
+                        throw new JobRunnerException("The aws-sqs runner is not fully configured: " + string.Join("; ", all));
+                    }
+
+                    _client = new AmazonSQSClient(credentials, config);
+                }
+
+                return _client;
+            }
+        }
+    }
+
+    public static bool IsFifoUrl(string? url) => url?.EndsWith(".fifo", StringComparison.OrdinalIgnoreCase) == true;
+
+    /// <summary>Every missing or unusable setting, credentials included.</summary>
+    public RunnerConfiguration Check(string runner)
+    {
+        var missing = AwsSqsSettings.Check(Options);
+        AWSCredentials? credentials;
+        string? problem;
+        lock (_lock)
+        {
+            (credentials, problem) = ResolveCredentials(CreateConfig());
+        }
+
+        if (credentials is null)
+        {
+            missing.Add(new MissingSetting(AwsSqsSettings.Credentials, problem ?? "none were found."));
+        }
+
+        return new RunnerConfiguration(runner, missing);
+    }
+
+    /// <summary>
+    /// The queue's size limit and redrive policy, read once. Without permission to read them the defaults are
+    /// assumed (and kept); other failures are thrown and the next call tries again.
+    /// </summary>
+    public async ValueTask<SqsQueueAttributes> GetAttributesAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _attributes) is { } known)
+        {
+            return known;
+        }
+
+        SqsQueueAttributes read;
+        try
+        {
+            var response = await Client.GetQueueAttributesAsync(new GetQueueAttributesRequest { QueueUrl = QueueUrl, AttributeNames = SqsQueueAttributes.Names }, cancellationToken).ConfigureAwait(false);
+            read = SqsQueueAttributes.Parse(response.Attributes);
+        }
+        catch (AmazonServiceException ex) when (SqsErrors.IsAccessDenied(ex))
+        {
+            _logger.LogWarning("Could not read the attributes of {Queue} ({Code}); assuming a {Limit:N0}-byte message limit and no redrive policy. Allow sqs:GetQueueAttributes to use the queue's own.", QueueUrl, ex.ErrorCode, SqsQueueAttributes.DefaultMaxMessageSize);
+            read = SqsQueueAttributes.Default;
+        }
+
+        Volatile.Write(ref _attributes, read);
+        return read;
+    }
+
+    /// <summary>The largest message the queue takes; the classic 256 KiB when its attributes cannot be read now.</summary>
+    public async ValueTask<int> GetMaxMessageSizeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await GetAttributesAsync(cancellationToken).ConfigureAwait(false)).MaxMessageSize;
+        }
+        catch (AmazonServiceException ex) when (!SqsErrors.IsMissingQueue(ex))
+        {
+            _logger.LogDebug(ex, "Could not read the message size limit of {Queue}; assuming {Limit:N0} bytes for now.", QueueUrl, SqsQueueAttributes.DefaultMaxMessageSize);
+            return SqsQueueAttributes.DefaultMaxMessageSize;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _client?.Dispose();
+            _client = null;
+        }
+    }
+
+    private AmazonSQSConfig CreateConfig()
+    {
+        var config = new AmazonSQSConfig();
+        if (Options.ServiceUrl is { Length: > 0 } serviceUrl)
+        {
+            config.ServiceURL = serviceUrl;
+            if (Options.Region is { Length: > 0 } signingRegion)
+            {
+                config.AuthenticationRegion = signingRegion;
+            }
+        }
+        else if (Options.Region is { Length: > 0 } region)
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
+        }
+
+        return config;
+    }
+
+    // Called under _lock: a resolved chain is kept (it refreshes itself); a failure is tried again next time.
+    private (AWSCredentials? Credentials, string? Problem) ResolveCredentials(AmazonSQSConfig config)
+    {
+        if (_credentials is { Credentials: not null } resolved)
+        {
+            return resolved;
+        }
+
+        var result = AwsCredentialResolver.Resolve(Options, config);
+        _credentials = result;
+        return result;
+    }
+}
