@@ -6,5 +6,6 @@ internal static class CliRunners
     public static JobRunnersBuilder AddAllRunners(this JobRunnersBuilder jobs) => jobs
         .AddInProcessRunner()
         .AddSynchronousRunner()
-        .AddAwsSqsRunner();
+        .AddAwsSqsRunner()
+        .AddAzureQueueRunner();
 }

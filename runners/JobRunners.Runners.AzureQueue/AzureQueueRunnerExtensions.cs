@@ -1,0 +1,45 @@
+using JobRunners.Runners.AzureQueue;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace JobRunners;
+
+/// <summary>Registers the Azure Storage Queue runner.</summary>
+public static class AzureQueueRunnerExtensions
+{
+    /// <summary>
+    /// Makes <c>JOB_RUNNER=azure-queue</c> available: jobs and tasks travel through an Azure Storage queue, and a
+    /// process with the worker enabled polls it. Settings live under <c>JobRunners:AzureQueue</c>; the connection
+    /// string may also come from <c>AZURE_STORAGE_CONNECTION_STRING</c> or <c>ConnectionStrings:AzureStorage</c>,
+    /// and the queue name from <c>JOBRUNNERS_AZURE_QUEUE_NAME</c>.
+    /// </summary>
+    /// <param name="builder">The JobRunners builder.</param>
+    /// <param name="configure">Changes the settings after they are read from configuration.</param>
+    /// <returns>The builder.</returns>
+    public static JobRunnersBuilder AddAzureQueueRunner(this JobRunnersBuilder builder, Action<AzureQueueOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.AddRunner(
+            AzureQueueJobRunner.RunnerName,
+            sp => sp.GetRequiredService<AzureQueueJobRunner>(),
+            services =>
+            {
+                var options = services.AddOptions<AzureQueueOptions>()
+                    .Bind(builder.Configuration.GetSection(AzureQueueOptions.SectionName))
+                    .Configure(o => AzureQueueSettings.ApplyFlatNames(builder.Configuration, o));
+                if (configure is not null)
+                {
+                    options.Configure(configure);
+                }
+
+                services.TryAddSingleton<AzureQueueTransport>();
+                services.TryAddSingleton<AzureQueueJobRunner>();
+            },
+            services =>
+            {
+                services.TryAddSingleton<AzureQueueWorker>();
+                services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<AzureQueueWorker>());
+            });
+    }
+}

@@ -1,0 +1,181 @@
+using System.Text;
+using Azure;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace JobRunners.Runners.AzureQueue;
+
+/// <summary>
+/// The queue clients the runner and its worker share: sends (creating the queue when allowed), parking to the
+/// poison queue, and error descriptions that tell the user what to fix. Clients are built on first use, after
+/// the configuration check has passed.
+/// </summary>
+internal sealed class AzureQueueTransport
+{
+    /// <summary>The largest message Azure accepts, measured after Base64 encoding.</summary>
+    public const int MaxMessageBytes = 64 * 1024;
+
+    /// <summary>The longest visibility timeout Azure accepts.</summary>
+    public static readonly TimeSpan MaxVisibility = TimeSpan.FromDays(7);
+
+    /// <summary>The time-to-live Azure reads as "never expires".</summary>
+    public static readonly TimeSpan NeverExpire = TimeSpan.FromSeconds(-1);
+
+    private readonly Lazy<QueueClient> _queue;
+    private readonly Lazy<QueueClient> _poison;
+    private readonly ILogger<AzureQueueTransport> _logger;
+
+    public AzureQueueTransport(IOptions<AzureQueueOptions> options, ILogger<AzureQueueTransport> logger)
+    {
+        Options = options.Value;
+        _logger = logger;
+
+        // Base64 on the main queue: any text survives the XML transport, and Azure Functions' queue trigger reads it.
+        _queue = new(() => CreateClient(QueueName, QueueMessageEncoding.Base64, handleUndecodable: true));
+
+        // The poison queue gets each message's raw text unchanged, so a tool can move it back as it was.
+        _poison = new(() => CreateClient(PoisonQueueName, QueueMessageEncoding.None, handleUndecodable: false));
+    }
+
+    public AzureQueueOptions Options { get; }
+
+    public string QueueName => Options.QueueName!;
+
+    public string PoisonQueueName => Options.EffectivePoisonQueueName;
+
+    /// <summary>The main queue's client (Base64 messages).</summary>
+    public QueueClient Queue => _queue.Value;
+
+    /// <summary>The size a message body takes on the wire after Base64 encoding.</summary>
+    public static long EncodedSize(string body) => 4L * ((Encoding.UTF8.GetByteCount(body) + 2L) / 3L);
+
+    /// <summary>A delay as Azure can hold it: whole seconds rounded up (never early), at most 7 days.</summary>
+    public static TimeSpan ToVisibility(TimeSpan delay)
+    {
+        if (delay <= TimeSpan.Zero)
+        {
+            return TimeSpan.Zero;
+        }
+
+        return delay >= MaxVisibility ? MaxVisibility : TimeSpan.FromSeconds(Math.Ceiling(delay.TotalSeconds));
+    }
+
+    /// <summary>Sends a message body, creating the queue first if it is missing and that is allowed.</summary>
+    public async Task SendAsync(string body, TimeSpan? visibility, TimeSpan timeToLive, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Queue.SendMessageAsync(body, visibility, timeToLive, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (IsQueueNotFound(ex) && Options.CreateQueueIfNotExists)
+        {
+            await CreateQueueAsync(cancellationToken).ConfigureAwait(false);
+            await Queue.SendMessageAsync(body, visibility, timeToLive, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Creates the main queue if it does not exist.</summary>
+    public async Task CreateQueueAsync(CancellationToken cancellationToken)
+    {
+        if (await Queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false) is not null)
+        {
+            _logger.LogInformation("Created the Azure queue '{Queue}'.", QueueName);
+        }
+    }
+
+    /// <summary>Copies a message's raw text to the poison queue (created if missing), then deletes it from the main queue.</summary>
+    public async Task ParkAsync(string rawText, string messageId, string popReceipt, string reason, CancellationToken cancellationToken)
+    {
+        var poison = _poison.Value;
+        try
+        {
+            await poison.SendMessageAsync(rawText, null, NeverExpire, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (IsQueueNotFound(ex))
+        {
+            await poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            await poison.SendMessageAsync(rawText, null, NeverExpire, cancellationToken).ConfigureAwait(false);
+        }
+
+        await Queue.DeleteMessageAsync(messageId, popReceipt, cancellationToken).ConfigureAwait(false);
+        _logger.LogWarning("Moved message {MessageId} from Azure queue '{Queue}' to '{PoisonQueue}': {Reason}", messageId, QueueName, PoisonQueueName, reason);
+    }
+
+    /// <summary>True for the answer to an operation on a queue that does not exist.</summary>
+    public static bool IsQueueNotFound(Exception exception) =>
+        AsRequestFailure(exception) is { Status: 404, ErrorCode: "QueueNotFound" };
+
+    /// <summary>True for a message that is gone or was received again by someone else (its pop receipt is stale).</summary>
+    public static bool IsMessageGone(Exception exception) =>
+        AsRequestFailure(exception) is { Status: 404, ErrorCode: "MessageNotFound" } or { Status: 400, ErrorCode: "PopReceiptMismatch" };
+
+    /// <summary>True for errors that retrying cannot fix: access denied, or the queue missing without auto-create.</summary>
+    public bool IsFatal(Exception exception) =>
+        AsRequestFailure(exception) is { Status: 403 } || (IsQueueNotFound(exception) && !Options.CreateQueueIfNotExists);
+
+    /// <summary>What went wrong, in words that say what to fix.</summary>
+    public static string Describe(Exception exception, string queue)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var failure = AsRequestFailure(exception);
+        return failure switch
+        {
+            { Status: 404, ErrorCode: "QueueNotFound" } => $"The Azure queue '{queue}' does not exist (404 QueueNotFound): create it, or set {AzureQueueOptions.SectionName}:CreateQueueIfNotExists=true.",
+            { Status: 403 } => $"Access to the Azure queue '{queue}' was denied (403 {failure.ErrorCode}): check the account key or SAS in the connection string; a SAS needs the add, update and process permissions (and create, for CreateQueueIfNotExists).",
+            { Status: 0 } => $"The Azure queue service for '{queue}' could not be reached ({FirstLine(failure.Message)}); check the connection string's endpoint and that the service is up.",
+            not null => $"The Azure queue '{queue}' answered {failure.Status} {failure.ErrorCode}: {FirstLine(failure.Message)}",
+            _ => $"Sending to the Azure queue '{queue}' failed: {FirstLine(exception.Message)}",
+        };
+    }
+
+    private static RequestFailedException? AsRequestFailure(Exception exception) => exception switch
+    {
+        RequestFailedException failure => failure,
+        AggregateException aggregate => aggregate.InnerExceptions.OfType<RequestFailedException>().LastOrDefault(),
+        { InnerException: { } inner } => AsRequestFailure(inner),
+        _ => null,
+    };
+
+    private static string FirstLine(string text)
+    {
+        var end = text.IndexOfAny(['\r', '\n']);
+        return end < 0 ? text : text[..end];
+    }
+
+    private QueueClient CreateClient(string name, QueueMessageEncoding encoding, bool handleUndecodable)
+    {
+        var options = new QueueClientOptions(Options.ServiceVersion) { MessageEncoding = encoding };
+
+        // The worker has its own backoff and the outbox re-sends jobs: fail within about a second, not a minute.
+        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(2);
+        if (handleUndecodable)
+        {
+            options.MessageDecodingFailed += OnMessageDecodingFailedAsync;
+        }
+
+        return new QueueClient(Options.ConnectionString, name, options);
+    }
+
+    /// <summary>A message another producer wrote without Base64 can never be read here: park it as received.</summary>
+    private async Task OnMessageDecodingFailedAsync(QueueMessageDecodingFailedEventArgs args)
+    {
+        if (args.ReceivedMessage is not { } message || args.IsRunningSynchronously)
+        {
+            return;
+        }
+
+        try
+        {
+            await ParkAsync(message.Body.ToString(), message.MessageId, message.PopReceipt, "the message is not Base64-encoded, as this runner writes them", args.CancellationToken).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The message stays on the queue and is parked again at its next delivery.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _logger.LogError(ex, "Could not move undecodable message {MessageId} from Azure queue '{Queue}' to '{PoisonQueue}'; it is tried again at its next delivery.", message.MessageId, QueueName, PoisonQueueName);
+        }
+    }
+}
