@@ -26,6 +26,8 @@ internal sealed partial class AwsSqsWorker : QueueWorker<Message>
 
     protected override string QueueDescription => _queue.Options.QueueUrl ?? "(no queue URL)";
 
+    protected override string SettingsSection => "JobRunners:AwsSqs:Worker";
+
     protected override async Task<IReadOnlyList<Message>> ReceiveAsync(int maxMessages, CancellationToken cancellationToken)
     {
         var request = new ReceiveMessageRequest

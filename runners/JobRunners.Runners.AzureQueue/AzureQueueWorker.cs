@@ -28,6 +28,8 @@ internal sealed class AzureQueueWorker : QueueWorker<AzureQueueDelivery>
 
     protected override string QueueDescription => $"Azure queue '{_transport.QueueName}'";
 
+    protected override string SettingsSection => "JobRunners:AzureQueue:Worker";
+
     private int MaxDequeueCount => _transport.Options.MaxDequeueCount;
 
     protected override async Task<IReadOnlyList<AzureQueueDelivery>> ReceiveAsync(int maxMessages, CancellationToken cancellationToken)

@@ -45,6 +45,9 @@ public abstract class QueueWorker<TMessage> : BackgroundService
     /// <summary>A name for logs, such as the queue URL.</summary>
     protected abstract string QueueDescription { get; }
 
+    /// <summary>The configuration section the worker settings bind from, named in validation errors.</summary>
+    protected virtual string SettingsSection => QueueDescription;
+
     /// <summary>How many messages are being handled right now.</summary>
     public int InFlightCount => _inFlight.Count;
 
@@ -72,7 +75,7 @@ public abstract class QueueWorker<TMessage> : BackgroundService
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var problems = Options.Validate(QueueDescription).ToList();
+        var problems = Options.Validate(SettingsSection).ToList();
         if (problems.Count > 0)
         {
             throw new JobRunnerException("Queue worker settings are invalid: " + string.Join(" ", problems));
