@@ -54,5 +54,39 @@ internal static class PostgreSqlMigrations
             CREATE INDEX ix_job_request_job_type ON {schema}.job_request (job_type, id);
             CREATE INDEX ix_job_request_queue_lock ON {schema}.job_request (queue_name) WHERE status = 'running' AND locks_queue;
             """),
+        new(2, "Create job_schedule and scheduler_lease", """
+            CREATE TABLE {schema}.job_schedule (
+                tag text PRIMARY KEY,
+                job_type text NOT NULL,
+                payload jsonb NOT NULL,
+                kind text NOT NULL CONSTRAINT ck_job_schedule_kind CHECK (kind IN ('interval', 'cron', 'code')),
+                interval_ms bigint CONSTRAINT ck_job_schedule_interval CHECK (interval_ms IS NULL OR interval_ms > 0),
+                cron text,
+                time_zone text,
+                start_at timestamptz,
+                next_run_at timestamptz,
+                last_run_at timestamptz,
+                -- A run claimed but not yet confirmed dispatched: the next leader finishes it (exactly once).
+                pending_run_at timestamptz,
+                last_job_id bigint,
+                last_error text,
+                executions integer NOT NULL DEFAULT 0,
+                max_executions integer NOT NULL DEFAULT 0 CONSTRAINT ck_job_schedule_max_executions CHECK (max_executions >= 0),
+                no_overlap boolean NOT NULL DEFAULT false,
+                paused boolean NOT NULL DEFAULT false,
+                options jsonb NOT NULL DEFAULT '{}',
+                created_at timestamptz NOT NULL,
+                updated_at timestamptz NOT NULL
+            );
+            CREATE INDEX ix_job_schedule_due ON {schema}.job_schedule (next_run_at) WHERE NOT paused AND next_run_at IS NOT NULL;
+            CREATE INDEX ix_job_schedule_pending ON {schema}.job_schedule (pending_run_at) WHERE pending_run_at IS NOT NULL;
+            -- One row per lease name: the process whose lease has not expired leads the recurring scheduler.
+            CREATE TABLE {schema}.scheduler_lease (
+                name text PRIMARY KEY,
+                holder text NOT NULL,
+                acquired_at timestamptz NOT NULL,
+                expires_at timestamptz NOT NULL
+            );
+            """),
     ];
 }

@@ -52,5 +52,39 @@ internal static class SqliteMigrations
             CREATE INDEX ix_job_request_job_type ON job_request (job_type, id);
             CREATE INDEX ix_job_request_queue_lock ON job_request (queue_name) WHERE status = 'running' AND locks_queue = 1;
             """),
+        new(2, "Create job_schedule and scheduler_lease", """
+            CREATE TABLE job_schedule (
+                tag TEXT PRIMARY KEY,
+                job_type TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                kind TEXT NOT NULL CHECK (kind IN ('interval', 'cron', 'code')),
+                interval_ms INTEGER CHECK (interval_ms IS NULL OR interval_ms > 0),
+                cron TEXT,
+                time_zone TEXT,
+                start_at INTEGER,
+                next_run_at INTEGER,
+                last_run_at INTEGER,
+                -- A run claimed but not yet confirmed dispatched: the next leader finishes it (exactly once).
+                pending_run_at INTEGER,
+                last_job_id INTEGER,
+                last_error TEXT,
+                executions INTEGER NOT NULL DEFAULT 0,
+                max_executions INTEGER NOT NULL DEFAULT 0 CHECK (max_executions >= 0),
+                no_overlap INTEGER NOT NULL DEFAULT 0 CHECK (no_overlap IN (0, 1)),
+                paused INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),
+                options TEXT NOT NULL DEFAULT '{}',
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            CREATE INDEX ix_job_schedule_due ON job_schedule (next_run_at) WHERE paused = 0 AND next_run_at IS NOT NULL;
+            CREATE INDEX ix_job_schedule_pending ON job_schedule (pending_run_at) WHERE pending_run_at IS NOT NULL;
+            -- One row per lease name: the process whose lease has not expired leads the recurring scheduler.
+            CREATE TABLE scheduler_lease (
+                name TEXT PRIMARY KEY,
+                holder TEXT NOT NULL,
+                acquired_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL
+            );
+            """),
     ];
 }

@@ -78,6 +78,9 @@ public static class JobRunnersServiceCollectionExtensions
 
         services.AddSingleton<JobMaintenanceService>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<JobMaintenanceService>());
+
+        // After startup (migrations) so code-defined schedules can be saved.
+        services.AddRecurringScheduling(configuration);
         return services;
     }
 }

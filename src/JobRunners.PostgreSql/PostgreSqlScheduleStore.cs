@@ -1,0 +1,261 @@
+using System.Text.RegularExpressions;
+using Dapper;
+using JobRunners.Scheduling;
+using Npgsql;
+
+namespace JobRunners.PostgreSql;
+
+/// <summary>
+/// The production <see cref="IScheduleStore"/>: <c>job_schedule</c> and <c>scheduler_lease</c> in the job store's
+/// PostgreSQL schema, shared by every process. Claims are one compare-and-set <c>UPDATE</c> and the lease one guarded
+/// upsert, so of several schedulers exactly one leads and each run is claimed once.
+/// </summary>
+public sealed partial class PostgreSqlScheduleStore : IScheduleStore, IAsyncDisposable, IDisposable
+{
+    private const string ConnectionSetting = "ConnectionStrings:JobRunners";
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly bool _ownsDataSource;
+    private readonly PostgreSqlStoreOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly PostgreSqlScheduleSql _sql;
+    private readonly string _server;
+    private readonly string _database;
+
+    /// <summary>Creates the store and its connection pool. Nothing is opened until the first call.</summary>
+    /// <param name="options">The connection string and schema: the job store's.</param>
+    /// <param name="timeProvider">The clock for every timestamp the store writes and compares.</param>
+    public PostgreSqlScheduleStore(PostgreSqlStoreOptions options, TimeProvider timeProvider)
+        : this(CreateDataSource(options), ownsDataSource: true, options, timeProvider)
+    {
+    }
+
+    /// <summary>Creates the store over an existing data source, which the caller keeps owning and disposes.</summary>
+    /// <param name="dataSource">The data source to take connections from.</param>
+    /// <param name="options">The schema; <see cref="PostgreSqlStoreOptions.ConnectionString"/> is not used.</param>
+    /// <param name="timeProvider">The clock for every timestamp the store writes and compares.</param>
+    public PostgreSqlScheduleStore(NpgsqlDataSource dataSource, PostgreSqlStoreOptions options, TimeProvider timeProvider)
+        : this(dataSource ?? throw new ArgumentNullException(nameof(dataSource)), ownsDataSource: false, options, timeProvider)
+    {
+    }
+
+    private PostgreSqlScheduleStore(NpgsqlDataSource dataSource, bool ownsDataSource, PostgreSqlStoreOptions options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        if (string.IsNullOrEmpty(options.Schema) || !SchemaName().IsMatch(options.Schema))
+        {
+            if (ownsDataSource)
+            {
+                dataSource.Dispose();
+            }
+
+            throw new ArgumentException(
+                $"PostgreSqlStoreOptions.Schema '{options.Schema}' is not a valid schema name: use letters, digits and underscores, not starting with a digit (at most 63).",
+                nameof(options));
+        }
+
+        _dataSource = dataSource;
+        _ownsDataSource = ownsDataSource;
+        _options = new PostgreSqlStoreOptions { ConnectionString = options.ConnectionString, Schema = options.Schema };
+        _timeProvider = timeProvider;
+        Schema = options.Schema;
+        _sql = new PostgreSqlScheduleSql($"\"{Schema}\"");
+        var builder = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
+        _server = $"{builder.Host ?? "localhost"}:{builder.Port}";
+        _database = builder.Database ?? builder.Username ?? "(default)";
+    }
+
+    /// <inheritdoc />
+    public string Name => "postgres";
+
+    /// <summary>The schema holding the store's tables.</summary>
+    public string Schema { get; }
+
+    /// <inheritdoc />
+    public async ValueTask MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        // The job store owns the migration list and its lock; it borrows this store's pool.
+        var jobStore = new PostgreSqlJobStore(_dataSource, _options, _timeProvider);
+        await using (jobStore.ConfigureAwait(false))
+        {
+            await jobStore.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ScheduleUpsertResult> UpsertAsync(ScheduleDefinition definition, CancellationToken cancellationToken = default)
+    {
+        ScheduleArguments.ValidateDefinition(definition);
+        var parameters = new
+        {
+            definition.Tag,
+            definition.JobType,
+            definition.Payload,
+            Kind = definition.Kind.ToStoredValue(),
+            IntervalMs = definition.Interval is { } interval ? (long)interval.TotalMilliseconds : (long?)null,
+            definition.Cron,
+            definition.TimeZone,
+            StartAt = definition.StartAt?.ToUniversalTime(),
+            NextRunAt = definition.NextRunAt?.ToUniversalTime(),
+            definition.MaxExecutions,
+            definition.NoOverlap,
+            definition.Paused,
+            Options = new ScheduleOptionsJson(definition.QueueName, definition.Priority, definition.MaxAttempts).Serialize(),
+            Now = _timeProvider.GetUtcNow(),
+        };
+        return WithConnectionAsync(async (connection, token) =>
+        {
+            var row = await connection.QuerySingleAsync<PostgreSqlScheduleRow>(Command(_sql.Upsert, parameters, token)).ConfigureAwait(false);
+            return new ScheduleUpsertResult(row.ToJobSchedule(), row.Created);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<JobSchedule?> GetAsync(string tag, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tag);
+        return WithConnectionAsync(async (connection, token) =>
+            (await connection.QuerySingleOrDefaultAsync<PostgreSqlScheduleRow>(
+                Command(_sql.Get, new { Tag = tag }, token)).ConfigureAwait(false))?.ToJobSchedule(),
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<JobSchedule>> ListAsync(CancellationToken cancellationToken = default) =>
+        QueryAsync(_sql.List, null, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<bool> SetPausedAsync(string tag, bool paused, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tag);
+        return ExecuteAsync(_sql.SetPaused, new { Tag = tag, Paused = paused, Now = _timeProvider.GetUtcNow() }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> DeleteAsync(string tag, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tag);
+        return ExecuteAsync(_sql.Delete, new { Tag = tag }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<JobSchedule>> ListDueAsync(DateTimeOffset dueBy, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return QueryAsync(_sql.ListDue, new { DueBy = dueBy.ToUniversalTime(), Limit = limit }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> TryClaimRunAsync(ScheduleClaim claim, CancellationToken cancellationToken = default)
+    {
+        ScheduleArguments.ValidateClaim(claim);
+        var parameters = new
+        {
+            claim.Tag,
+            DueAt = claim.DueAt.ToUniversalTime(),
+            NextRunAt = claim.NextRunAt?.ToUniversalTime(),
+            claim.Holder,
+            Now = _timeProvider.GetUtcNow(),
+        };
+        return ExecuteAsync(_sql.Claim, parameters, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> CompleteRunAsync(string tag, DateTimeOffset dueAt, long? jobId, string? failure, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tag);
+        var parameters = new { Tag = tag, DueAt = dueAt.ToUniversalTime(), JobId = jobId, Error = failure, Now = _timeProvider.GetUtcNow() };
+        return ExecuteAsync(_sql.Complete, parameters, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<long?> FindJobByUniqueKeyAsync(string jobType, string uniqueKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(jobType);
+        ArgumentException.ThrowIfNullOrEmpty(uniqueKey);
+        return WithConnectionAsync(
+            (connection, token) => connection.QuerySingleOrDefaultAsync<long?>(Command(_sql.FindJobByUniqueKey, new { JobType = jobType, UniqueKey = uniqueKey }, token)),
+            cancellationToken);
+    }
+
+    /// <summary>Disposes the connection pool when the store created it.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_ownsDataSource)
+        {
+            await _dataSource.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Disposes the connection pool when the store created it.</summary>
+    public void Dispose()
+    {
+        if (_ownsDataSource)
+        {
+            _dataSource.Dispose();
+        }
+    }
+
+    private static NpgsqlDataSource CreateDataSource(PostgreSqlStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            throw new ArgumentException(
+                $"PostgreSqlStoreOptions.ConnectionString is empty: set `{ConnectionSetting}`, e.g. \"Host=localhost;Username=app;Password=...;Database=app\".",
+                nameof(options));
+        }
+
+        return NpgsqlDataSource.Create(options.ConnectionString);
+    }
+
+    private static CommandDefinition Command(string sql, object? parameters, CancellationToken cancellationToken) =>
+        new(sql, parameters, cancellationToken: cancellationToken);
+
+    private ValueTask<IReadOnlyList<JobSchedule>> QueryAsync(string sql, object? parameters, CancellationToken cancellationToken) =>
+        WithConnectionAsync(async (connection, token) =>
+        {
+            var rows = await connection.QueryAsync<PostgreSqlScheduleRow>(Command(sql, parameters, token)).ConfigureAwait(false);
+            return (IReadOnlyList<JobSchedule>)rows.Select(row => row.ToJobSchedule()).ToList();
+        }, cancellationToken);
+
+    private ValueTask<bool> ExecuteAsync(string sql, object parameters, CancellationToken cancellationToken) =>
+        WithConnectionAsync(
+            async (connection, token) => await connection.ExecuteAsync(Command(sql, parameters, token)).ConfigureAwait(false) > 0,
+            cancellationToken);
+
+    private async ValueTask<T> WithConnectionAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        NpgsqlConnection connection;
+        try
+        {
+            connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new JobStoreException(
+                $"Cannot connect to the JobRunners PostgreSQL server at {_server} (database '{_database}'): {exception.Message} " +
+                $"Check the connection string in the setting `{ConnectionSetting}` and that the server is running.",
+                exception);
+        }
+
+        await using (connection.ConfigureAwait(false))
+        {
+            try
+            {
+                return await work(connection, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName)
+            {
+                throw new JobStoreException(
+                    $"The JobRunners schedule tables are missing in the PostgreSQL database '{_database}' on {_server} (schema \"{Schema}\"): " +
+                    "run `jobrunners migrate`, or set JobRunners:MigrateOnStartup=true.",
+                    exception);
+            }
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,62}$", RegexOptions.CultureInvariant)]
+    private static partial Regex SchemaName();
+}

@@ -1,0 +1,165 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace JobRunners.Scheduling;
+
+/// <summary>
+/// The hosted scheduler. Every process runs one; each round it takes or renews the scheduler lease, and only the
+/// holder dispatches due runs. A leader that stops cleanly releases the lease so another takes over at once; one
+/// that dies simply stops renewing, and another takes over once the lease expires.
+/// </summary>
+internal sealed class RecurringScheduler : BackgroundService
+{
+    private readonly IScheduleStore _store;
+    private readonly ScheduleRunDispatcher _dispatcher;
+    private readonly RecurringSchedulerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<RecurringScheduler> _logger;
+    private volatile bool _isLeader;
+
+    public RecurringScheduler(
+        IScheduleStore store,
+        ScheduleRunDispatcher dispatcher,
+        IOptions<RecurringSchedulerOptions> options,
+        IOptions<JobRunnersOptions> jobRunnersOptions,
+        TimeProvider time,
+        ILogger<RecurringScheduler> logger)
+    {
+        _store = store;
+        _dispatcher = dispatcher;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        HolderId = _options.HolderId ?? jobRunnersOptions.Value.WorkerId;
+    }
+
+    /// <summary>This process's identity in the lease.</summary>
+    public string HolderId { get; }
+
+    /// <summary>True while this process led at its last round.</summary>
+    public bool IsLeader => _isLeader;
+
+    /// <summary>
+    /// One round: take or renew the lease, then, as leader, act on every due schedule (renewing the lease along the
+    /// way when a round runs long, and stopping when it is lost).
+    /// </summary>
+    internal async Task<SchedulerRound> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        if (!await RenewAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return new SchedulerRound(false, 0);
+        }
+
+        var renewedAt = _time.GetUtcNow();
+        var due = await _store.ListDueAsync(renewedAt, _options.BatchSize, cancellationToken).ConfigureAwait(false);
+        var dispatched = 0;
+        foreach (var schedule in due)
+        {
+            var now = _time.GetUtcNow();
+            if (now - renewedAt >= TimeSpan.FromTicks(_options.Lease.Ticks / 3))
+            {
+                if (!await RenewAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                renewedAt = now;
+            }
+
+            if (await _dispatcher.ProcessAsync(schedule, now, HolderId, cancellationToken).ConfigureAwait(false))
+            {
+                dispatched++;
+            }
+        }
+
+        return new SchedulerRound(true, dispatched);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        if (!_isLeader)
+        {
+            return;
+        }
+
+        try
+        {
+            await _store.ReleaseLeaseAsync(HolderId, cancellationToken).ConfigureAwait(false);
+            _isLeader = false;
+            _logger.LogInformation("Recurring scheduler {Holder} released leadership on shutdown.", HolderId);
+        }
+#pragma warning disable CA1031 // Shutdown goes on; the lease then simply expires.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _logger.LogWarning(ex, "Recurring scheduler {Holder} could not release its lease; another process takes over when it expires.", HolderId);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_options.Enabled)
+        {
+            _logger.LogInformation("Recurring scheduler disabled in this process ({Section}:Enabled=false).", RecurringSchedulerOptions.SectionName);
+            return;
+        }
+
+        if (_store is MissingScheduleStore)
+        {
+            _logger.LogInformation("Recurring scheduler idle: the job store was set with UseStore and no schedule store was given (UseScheduleStore).");
+            return;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RunOnceAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // The scheduler retries on its next round; a store outage must not stop the host.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                _logger.LogError(ex, "Recurring scheduler round failed; trying again in {Interval}.", _options.PollInterval);
+            }
+
+            try
+            {
+                await Task.Delay(_options.PollInterval, _time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async ValueTask<bool> RenewAsync(CancellationToken cancellationToken)
+    {
+        bool leads;
+        try
+        {
+            leads = await _store.TryAcquireLeaseAsync(HolderId, _options.Lease, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Unsure whether the lease is still ours: act as a follower until a renewal succeeds.
+            _isLeader = false;
+            throw;
+        }
+
+        if (leads != _isLeader)
+        {
+            _logger.LogInformation("Recurring scheduler {Holder} {Change} leadership.", HolderId, leads ? "took" : "lost");
+        }
+
+        _isLeader = leads;
+        return leads;
+    }
+}

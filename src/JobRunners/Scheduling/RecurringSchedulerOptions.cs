@@ -1,0 +1,59 @@
+namespace JobRunners.Scheduling;
+
+/// <summary>
+/// Settings of the recurring scheduler, bound from <c>JobRunners:Scheduler</c>
+/// (environment: <c>JobRunners__Scheduler__Lease</c> and so on).
+/// </summary>
+public sealed class RecurringSchedulerOptions
+{
+    /// <summary>The configuration section these options bind from.</summary>
+    public const string SectionName = "JobRunners:Scheduler";
+
+    /// <summary>
+    /// Run the scheduler in this process (default true). Every process with it enabled competes for leadership and
+    /// exactly one dispatches; turn it off in processes that should never dispatch recurring runs.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// How long leadership lasts without renewal (default 15 s): when the leader dies, another process takes over
+    /// within this time.
+    /// </summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often the scheduler renews or tries to take the lease and dispatches due runs (default 1 s).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>At most this many schedules are handled per round (default 100); the rest wait for the next round.</summary>
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>This process's identity in the lease; default <see cref="JobRunnersOptions.WorkerId"/>. Must differ between processes.</summary>
+    public string? HolderId { get; set; }
+
+    /// <summary>Every problem with the settings, for startup validation.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (Lease < TimeSpan.FromMilliseconds(300))
+        {
+            problems.Add($"{SectionName}:Lease must be at least 300 ms (got {Lease}).");
+        }
+
+        if (PollInterval <= TimeSpan.Zero || PollInterval.Ticks * 3 > Lease.Ticks)
+        {
+            problems.Add($"{SectionName}:PollInterval must be positive and at most a third of Lease ({Lease}) so the leader renews in time; got {PollInterval}.");
+        }
+
+        if (BatchSize is < 1 or > 10_000)
+        {
+            problems.Add($"{SectionName}:BatchSize must be between 1 and 10000 (got {BatchSize}).");
+        }
+
+        if (HolderId is not null && string.IsNullOrWhiteSpace(HolderId))
+        {
+            problems.Add($"{SectionName}:HolderId must not be blank; leave it unset to use JobRunners:WorkerId.");
+        }
+
+        return problems;
+    }
+}

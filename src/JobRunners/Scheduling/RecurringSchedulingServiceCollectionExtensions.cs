@@ -1,0 +1,37 @@
+using JobRunners.Scheduling;
+using JobRunners.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace JobRunners;
+
+/// <summary>Registers recurring jobs: the schedule store, <see cref="IRecurringJobs"/>, and the hosted scheduler.</summary>
+internal static class RecurringSchedulingServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds recurring scheduling; called by <c>AddJobRunners</c> after its own hosted services, so the store is
+    /// migrated before recurring jobs defined in code are stored. Safe to call twice.
+    /// </summary>
+    internal static IServiceCollection AddRecurringScheduling(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (services.Any(d => d.ServiceType == typeof(RecurringScheduler)))
+        {
+            return services;
+        }
+
+        services.AddOptions<RecurringSchedulerOptions>().Bind(configuration.GetSection(RecurringSchedulerOptions.SectionName));
+        services.TryAddSingleton<IScheduleStore>(sp => ScheduleStoreSelection.ForJobStore(
+            sp.GetRequiredService<IJobStore>(), configuration, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<RecurringJobs>();
+        services.TryAddSingleton<IRecurringJobs>(sp => sp.GetRequiredService<RecurringJobs>());
+        services.TryAddSingleton<ScheduleRunDispatcher>();
+        services.AddSingleton<RecurringScheduler>();
+        services.AddHostedService<RecurringJobsStartup>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<RecurringScheduler>());
+        return services;
+    }
+}

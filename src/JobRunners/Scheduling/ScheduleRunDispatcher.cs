@@ -1,0 +1,162 @@
+using System.Text.Json;
+using JobRunners.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace JobRunners.Scheduling;
+
+/// <summary>
+/// Handles one due schedule for the leader: finishes a run its predecessor left unconfirmed, waits for the previous
+/// run when the schedule forbids overlap, claims the run (compare-and-set on its due time, fenced by the lease) and
+/// dispatches it through the active runner with the run's unique key.
+/// </summary>
+internal sealed class ScheduleRunDispatcher
+{
+    private readonly IScheduleStore _store;
+    private readonly IJobStore _jobs;
+    private readonly IJobRunner _runner;
+    private readonly JobRegistry _registry;
+    private readonly Dictionary<string, Schedule> _codeSchedules;
+    private readonly ILogger<ScheduleRunDispatcher> _logger;
+
+    // Problems that repeat every round are logged once per schedule until they clear.
+    private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
+
+    public ScheduleRunDispatcher(IScheduleStore store, IJobStore jobs, IJobRunner runner, JobRegistry registry, IEnumerable<RecurringRegistration> registrations, ILogger<ScheduleRunDispatcher> logger)
+    {
+        _store = store;
+        _jobs = jobs;
+        _runner = runner;
+        _registry = registry;
+        _codeSchedules = registrations.Where(r => r.Job.Schedule.Kind == ScheduleKind.Code)
+            .ToDictionary(r => r.Job.Tag, r => r.Job.Schedule, StringComparer.Ordinal);
+        _logger = logger;
+    }
+
+    /// <summary>Acts on one schedule from <see cref="IScheduleStore.ListDueAsync"/>. True when a run was dispatched.</summary>
+    public async ValueTask<bool> ProcessAsync(JobSchedule schedule, DateTimeOffset now, string holder, CancellationToken cancellationToken)
+    {
+        if (!_registry.HasJob(schedule.JobType))
+        {
+            if (_warned.Add(schedule.Tag))
+            {
+                _logger.LogWarning("Recurring job {Tag} dispatches job type {JobType}, which this process does not register; its runs wait until a process that registers it leads the scheduler.", schedule.Tag, schedule.JobType);
+            }
+
+            return false;
+        }
+
+        if (schedule.PendingRunAt is { } pending)
+        {
+            return await FinishPendingAsync(schedule, pending, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (schedule.NextRunAt is not { } due || !await PreviousRunFinishedAsync(schedule, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        DateTimeOffset? next;
+        bool missedSome;
+        try
+        {
+            var timing = TimingOf(schedule);
+            next = timing.NextAfter(due, now);
+            missedSome = timing.NextAfter(due, due) is { } regular && regular <= now;
+        }
+        catch (InvalidScheduleException ex)
+        {
+            if (_warned.Add(schedule.Tag))
+            {
+                _logger.LogError(ex, "Recurring job {Tag}: the run due at {DueAt:O} waits, because its next run cannot be computed.", schedule.Tag, due);
+            }
+
+            return false;
+        }
+
+        _warned.Remove(schedule.Tag);
+
+        // The claim moves next_run_at from the value read to the next one and marks this run pending, in one
+        // compare-and-set; a second leader (or a stale one) updates nothing and dispatches nothing.
+        if (!await _store.TryClaimRunAsync(new ScheduleClaim(schedule.Tag, due, next, holder), cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        if (missedSome)
+        {
+            _logger.LogInformation("Recurring job {Tag} was due at {DueAt:O} and later runs were missed (no scheduler ran): one run now stands for them all; next at {NextRunAt:O}.", schedule.Tag, due, next);
+        }
+
+        await DispatchAsync(schedule, due, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private async ValueTask<bool> FinishPendingAsync(JobSchedule schedule, DateTimeOffset pending, CancellationToken cancellationToken)
+    {
+        // A previous leader claimed this run and stopped before confirming it: it may or may not have written the
+        // job row. The run's unique key tells which; only a missing row is dispatched again.
+        var existing = await _store.FindJobByUniqueKeyAsync(schedule.JobType, RunKey.For(schedule.Tag, pending), cancellationToken).ConfigureAwait(false);
+        if (existing is { } jobId)
+        {
+            await _store.CompleteRunAsync(schedule.Tag, pending, jobId, null, cancellationToken).ConfigureAwait(false);
+            _logger.LogInformation("Recurring job {Tag}: confirmed the run due at {DueAt:O}, already dispatched as job {JobId}.", schedule.Tag, pending, jobId);
+            return false;
+        }
+
+        _logger.LogWarning("Recurring job {Tag}: the run due at {DueAt:O} was claimed but not dispatched (its scheduler stopped); dispatching it now.", schedule.Tag, pending);
+        await DispatchAsync(schedule, pending, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private async ValueTask<bool> PreviousRunFinishedAsync(JobSchedule schedule, CancellationToken cancellationToken)
+    {
+        if (!schedule.NoOverlap || schedule.LastJobId is not { } lastJobId)
+        {
+            return true;
+        }
+
+        // A pruned row finished long ago.
+        var previous = await _jobs.GetAsync(lastJobId, cancellationToken).ConfigureAwait(false);
+        return previous is null || previous.Status.IsFinal();
+    }
+
+    private async ValueTask DispatchAsync(JobSchedule schedule, DateTimeOffset due, CancellationToken cancellationToken)
+    {
+        var options = new DispatchOptions
+        {
+            QueueName = schedule.QueueName,
+            Priority = schedule.Priority,
+            MaxAttempts = schedule.MaxAttempts,
+            UniqueKey = RunKey.For(schedule.Tag, due),
+        };
+        long? jobId = null;
+        string? failure = null;
+        try
+        {
+            using var payload = JsonDocument.Parse(schedule.Payload);
+            var job = await _runner.DispatchJobAsync(schedule.JobType, payload.RootElement.Clone(), options, cancellationToken).ConfigureAwait(false);
+            jobId = job.Id;
+            _logger.LogDebug("Recurring job {Tag}: dispatched the run due at {DueAt:O} as job {JobId}.", schedule.Tag, due, job.Id);
+        }
+        catch (JobDispatchException ex) when (ex.JobId is { } written)
+        {
+            // The row exists; the outbox hands it to the runner once the backend is reachable.
+            jobId = written;
+            _logger.LogWarning(ex, "Recurring job {Tag}: job {JobId} was written but not yet accepted by the runner; the outbox re-sends it.", schedule.Tag, written);
+        }
+        catch (Exception ex) when (ex is UnknownHandlerException or PayloadValidationException or ArgumentException or JsonException)
+        {
+            // The registry changed since the schedule was defined: retrying cannot help, so the run is recorded as failed.
+            failure = $"{ex.GetType().Name}: {ex.Message}";
+            _logger.LogError(ex, "Recurring job {Tag}: the run due at {DueAt:O} cannot be dispatched; update the schedule.", schedule.Tag, due);
+        }
+
+        // Any other error (store or backend unreachable) leaves the run pending: the next round finishes it.
+        await _store.CompleteRunAsync(schedule.Tag, due, jobId, failure, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Schedule TimingOf(JobSchedule schedule) => schedule.Kind == ScheduleKind.Code
+        ? _codeSchedules.GetValueOrDefault(schedule.Tag)
+            ?? throw new InvalidScheduleException($"Recurring job '{schedule.Tag}' uses a next-run function that this process does not register with AddRecurring.")
+        : Schedule.FromStored(schedule);
+}
