@@ -27,7 +27,9 @@ internal static class DemoCommand
     public static async Task<int> RunAsync(string[] overrides, int timeoutSeconds, TextWriter output, CancellationToken cancellationToken)
     {
         var configuration = CliConfiguration.Build(overrides);
-        using var host = CliHost.Build(configuration, LogLevel.None);
+
+        // The demo is self-contained: for queue runners it also runs the worker that consumes the queue.
+        using var host = CliHost.Build(configuration, LogLevel.None, worker: true);
         await host.StartAsync(cancellationToken).ConfigureAwait(false);
         var runner = host.Services.GetRequiredService<IJobRunner>();
         var store = host.Services.GetRequiredService<IJobStore>();
