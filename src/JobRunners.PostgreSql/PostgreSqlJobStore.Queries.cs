@@ -82,10 +82,10 @@ public sealed partial class PostgreSqlJobStore
     }
 
     /// <inheritdoc />
-    public async ValueTask MarkDispatchedAsync(long id, string runner, CancellationToken cancellationToken = default)
+    public async ValueTask MarkDispatchedAsync(long id, string runner, int? sentAtAttempts = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(runner);
-        await ExecuteAsync(_sql.MarkDispatched, new { Id = id, Runner = runner, Now = _timeProvider.GetUtcNow() }, cancellationToken)
+        await ExecuteAsync(_sql.MarkDispatched, new { Id = id, Runner = runner, SentAtAttempts = sentAtAttempts, Now = _timeProvider.GetUtcNow() }, cancellationToken)
             .ConfigureAwait(false);
     }
 

@@ -30,7 +30,7 @@ internal sealed class PostgreSqlSql
         GetUnfinishedByUniqueKey = $"SELECT {Columns} FROM {table} WHERE unique_key = @UniqueKey AND status IN ('queued', 'running')";
         Get = $"SELECT {Columns} FROM {table} WHERE id = @Id";
         SelectAll = $"SELECT {Columns} FROM {table}";
-        MarkDispatched = $"UPDATE {table} SET dispatched_at = @Now, runner = @Runner, updated_at = @Now WHERE id = @Id";
+        MarkDispatched = $"UPDATE {table} SET dispatched_at = @Now, runner = @Runner, updated_at = @Now WHERE id = @Id AND (@SentAtAttempts::int IS NULL OR status <> 'queued' OR attempts = @SentAtAttempts)";
 
         // Claims of one queue take a transaction-scoped advisory lock on it before the claim's UPDATE: shared for
         // ordinary jobs, exclusive for locking ones. Without it two claims in one queue could each miss the other's

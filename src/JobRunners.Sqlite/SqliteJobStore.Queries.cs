@@ -82,10 +82,10 @@ public sealed partial class SqliteJobStore
     }
 
     /// <inheritdoc />
-    public async ValueTask MarkDispatchedAsync(long id, string runner, CancellationToken cancellationToken = default)
+    public async ValueTask MarkDispatchedAsync(long id, string runner, int? sentAtAttempts = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(runner);
-        await ExecuteAsync(SqliteSql.MarkDispatched, new { Id = id, Runner = runner, Now = NowMilliseconds() }, cancellationToken)
+        await ExecuteAsync(SqliteSql.MarkDispatched, new { Id = id, Runner = runner, SentAtAttempts = sentAtAttempts, Now = NowMilliseconds() }, cancellationToken)
             .ConfigureAwait(false);
     }
 

@@ -27,7 +27,7 @@ internal static class SqliteSql
     public const string SelectAll = $"SELECT {Columns} FROM job_request";
 
     public const string MarkDispatched =
-        "UPDATE job_request SET dispatched_at = @Now, runner = @Runner, updated_at = @Now WHERE id = @Id";
+        "UPDATE job_request SET dispatched_at = @Now, runner = @Runner, updated_at = @Now WHERE id = @Id AND (@SentAtAttempts IS NULL OR status <> 'queued' OR attempts = @SentAtAttempts)";
 
     // A locking job runs alone in its queue: nothing starts while one runs, and it does not start while anything runs.
     public const string Claim = $"""

@@ -25,8 +25,12 @@ public interface IJobStore
     /// <summary>Reads rows, newest first.</summary>
     ValueTask<IReadOnlyList<JobRequest>> ListAsync(JobQuery query, CancellationToken cancellationToken = default);
 
-    /// <summary>Records that <paramref name="runner"/>'s backend accepted the job.</summary>
-    ValueTask MarkDispatchedAsync(long id, string runner, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Records that <paramref name="runner"/>'s backend accepted the job. With <paramref name="sentAtAttempts"/>,
+    /// a row that is queued again with more attempts than that (a fast worker already ran and retried it, perhaps
+    /// handing it back to the outbox) is left as it is, so the late mark cannot hide the retry.
+    /// </summary>
+    ValueTask MarkDispatchedAsync(long id, string runner, int? sentAtAttempts = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Atomically moves a queued, due row to running for <see cref="JobClaim.WorkerId"/>, counting an attempt.

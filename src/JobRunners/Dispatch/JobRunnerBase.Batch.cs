@@ -53,7 +53,7 @@ public abstract partial class JobRunnerBase
 
             if (!AcceptsOnWrite)
             {
-                await Services.Store.MarkDispatchedAsync(job.Id, Name, cancellationToken).ConfigureAwait(false);
+                await Services.Store.MarkDispatchedAsync(job.Id, Name, job.Attempts, cancellationToken).ConfigureAwait(false);
                 job = job with { DispatchedAt = now, Runner = Name };
             }
 

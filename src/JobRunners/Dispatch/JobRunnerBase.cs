@@ -63,7 +63,7 @@ public abstract partial class JobRunnerBase : IJobRunner
     {
         ArgumentNullException.ThrowIfNull(job);
         await SendJobAsync(job, cancellationToken).ConfigureAwait(false);
-        await Services.Store.MarkDispatchedAsync(job.Id, Name, cancellationToken).ConfigureAwait(false);
+        await Services.Store.MarkDispatchedAsync(job.Id, Name, job.Attempts, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Validates a dispatch and builds the row to write: the payload bound and validated, options resolved.</summary>
@@ -132,7 +132,7 @@ public abstract partial class JobRunnerBase : IJobRunner
             return job;
         }
 
-        await Services.Store.MarkDispatchedAsync(job.Id, Name, cancellationToken).ConfigureAwait(false);
+        await Services.Store.MarkDispatchedAsync(job.Id, Name, job.Attempts, cancellationToken).ConfigureAwait(false);
         return job with { DispatchedAt = Services.TimeProvider.GetUtcNow(), Runner = Name };
     }
 

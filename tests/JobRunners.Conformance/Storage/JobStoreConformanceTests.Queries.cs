@@ -147,6 +147,31 @@ public abstract partial class JobStoreConformanceTests
     }
 
     [Test]
+    public async Task MarkDispatchedAsync_RowRetriedSinceSent_LeavesItForTheOutbox()
+    {
+        var sent = await InsertAsync();
+        await ClaimAsync(sent.Id);
+        await Store.FinishAttemptAsync(sent.Id, Worker, new AttemptResult { Outcome = AttemptOutcome.Retry, Error = "x", RetryAt = Now, ReturnToOutbox = true });
+
+        await Store.MarkDispatchedAsync(sent.Id, "aws-lambda", sentAtAttempts: sent.Attempts);
+
+        Assert.That((await GetRequiredAsync(sent.Id)).DispatchedAt, Is.Null, "the late mark must not hide the retry");
+        await Store.MarkDispatchedAsync(sent.Id, "aws-lambda", sentAtAttempts: 1);
+        Assert.That((await GetRequiredAsync(sent.Id)).DispatchedAt, Is.EqualTo(Now), "a re-send of the retried row is marked");
+    }
+
+    [Test]
+    public async Task MarkDispatchedAsync_RowRunningSinceSent_MarksIt()
+    {
+        var sent = await InsertAsync();
+        await ClaimAsync(sent.Id);
+
+        await Store.MarkDispatchedAsync(sent.Id, "aws-sqs", sentAtAttempts: sent.Attempts);
+
+        Assert.That((await GetRequiredAsync(sent.Id)).DispatchedAt, Is.EqualTo(Now));
+    }
+
+    [Test]
     public async Task MarkDispatchedAsync_QueuedRow_SetsDispatchedAtAndRunner()
     {
         var job = await InsertAsync();
