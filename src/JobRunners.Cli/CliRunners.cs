@@ -7,5 +7,7 @@ internal static class CliRunners
         .AddInProcessRunner()
         .AddSynchronousRunner()
         .AddAwsSqsRunner()
-        .AddAzureQueueRunner();
+        .AddAzureQueueRunner()
+        .AddAwsLambdaRunner()
+        .AddPostgreSqlRunner();
 }

@@ -19,6 +19,7 @@ var root = new RootCommand("jobrunners: run, inspect and operate JobRunners back
     JobsCommand.Create(set),
     SchedulesCommand.Create(set),
     WorkerCommand.Create(set),
+    LambdaCommand.Create(set),
 };
 
 try

@@ -1,0 +1,44 @@
+using JobRunners.Runners.AwsLambda;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace JobRunners;
+
+/// <summary>Registers the AWS Lambda runner.</summary>
+public static class AwsLambdaRunnerExtensions
+{
+    /// <summary>
+    /// Makes <c>JOB_RUNNER=aws-lambda</c> available: every job or task is an asynchronous invocation of the worker
+    /// function, which runs it with <see cref="JobRunnersLambdaFunction"/> (or <see cref="LambdaEventProcessor"/>).
+    /// Settings live under <c>JobRunners:AwsLambda</c> (<c>FunctionName</c>, <c>Region</c>, <c>ServiceUrl</c>,
+    /// <c>Qualifier</c>, credentials, limits), with flat names such as <c>WORKER_LAMBDA_FUNCTION_NAME</c> and
+    /// <c>AWS_REGION</c>. There is no worker to enable here: the function is the worker.
+    /// </summary>
+    /// <param name="builder">The JobRunners builder.</param>
+    /// <param name="configure">Changes the settings after they are read from configuration.</param>
+    /// <returns>The builder.</returns>
+    public static JobRunnersBuilder AddAwsLambdaRunner(this JobRunnersBuilder builder, Action<AwsLambdaOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.AddRunner(
+            AwsLambdaJobRunner.RunnerName,
+            sp => sp.GetRequiredService<AwsLambdaJobRunner>(),
+            services =>
+            {
+                var options = services.AddOptions<AwsLambdaOptions>()
+                    .Bind(builder.Configuration.GetSection(AwsLambdaOptions.SectionName))
+                    .Configure(o => AwsLambdaSettings.ApplyOverrides(builder.Configuration, o));
+                if (configure is not null)
+                {
+                    options.Configure(configure);
+                }
+
+                options.PostConfigure(o => AwsLambdaSettings.ApplyFallbacks(builder.Configuration, o));
+                services.TryAddSingleton<AwsLambdaJobRunner>();
+
+                // Dispatcher side, next to the outbox: not a worker (the function is the worker).
+                services.AddHostedService<AwsLambdaRedelivery>();
+            });
+    }
+}

@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+
+namespace JobRunners.Runners.AwsLambda;
+
+/// <summary>
+/// Runs the records of an SQS event (a function subscribed to the queue the SQS runner sends to) and reports the
+/// ones to keep as <c>batchItemFailures</c>; the event source mapping must enable <c>ReportBatchItemFailures</c>.
+/// A record is kept when its job must run again later (its message is also delayed until then), when its task
+/// failed, when it threw, and when it can never run (malformed, unknown task): Lambda's SQS integration has no
+/// "move to the dead-letter queue" call, so failing the record until <c>maxReceiveCount</c> is the way it reaches
+/// the redrive queue intact instead of being deleted unseen.
+/// </summary>
+internal static class SqsEventBatch
+{
+    public static async Task<IReadOnlyList<string>> RunAsync(LambdaFunctionContext context, JsonElement records, CancellationToken cancellationToken)
+    {
+        var batch = Read(records);
+        if (batch.Count > 0 && batch.Any(r => r.IsFifo))
+        {
+            return await RunInOrderAsync(context, batch, cancellationToken).ConfigureAwait(false);
+        }
+
+        var failures = new ConcurrentBag<string>();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = context.Options.SqsConcurrency, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(batch, parallel, async (record, ct) =>
+        {
+            if (!await RunRecordAsync(context, record, ct).ConfigureAwait(false))
+            {
+                failures.Add(record.MessageId);
+            }
+        }).ConfigureAwait(false);
+
+        // Report in the event's order: easier to read in logs and tests.
+        var failed = failures.ToHashSet(StringComparer.Ordinal);
+        return batch.Select(r => r.MessageId).Where(failed.Contains).ToList();
+    }
+
+    /// <summary>
+    /// FIFO: records of a message group must run in order, so after the first failure the rest are not run and
+    /// are reported too (AWS's rule for FIFO batches); they come back in order.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> RunInOrderAsync(LambdaFunctionContext context, List<SqsRecord> batch, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (!await RunRecordAsync(context, batch[i], cancellationToken).ConfigureAwait(false))
+            {
+                return batch.Skip(i).Select(r => r.MessageId).ToList();
+            }
+        }
+
+        return [];
+    }
+
+    /// <summary>Runs one record; true when its message can be deleted.</summary>
+    private static async Task<bool> RunRecordAsync(LambdaFunctionContext context, SqsRecord record, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var outcome = await context.Executor.ExecuteEnvelopeAsync(record.Body, cancellationToken).ConfigureAwait(false);
+            switch (outcome.Action)
+            {
+                case MessageAction.Delete:
+                    return true;
+                case MessageAction.Park:
+                    context.Logger.LogError("SQS message {MessageId} can never run ({Reason}); it is reported as failed so the queue's redrive policy moves it to the dead-letter queue after maxReceiveCount (received {ReceiveCount} times so far).", record.MessageId, outcome.Reason, record.ReceiveCount);
+                    return false;
+                default:
+                    if (outcome.RetryAt is { } at)
+                    {
+                        var delay = at - context.Time.GetUtcNow();
+                        await context.Visibility.TryDelayAsync(record, delay > TimeSpan.Zero ? delay : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    context.Logger.LogInformation("SQS message {MessageId} runs again later ({Reason}).", record.MessageId, outcome.Reason);
+                    return false;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+#pragma warning disable CA1031 // A record that throws (store outage) is reported as failed; the others still count.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            context.Logger.LogError(ex, "SQS message {MessageId} could not be handled; it is reported as failed and comes back after the visibility timeout.", record.MessageId);
+            return false;
+        }
+    }
+
+    private static List<SqsRecord> Read(JsonElement records)
+    {
+        if (records.ValueKind != JsonValueKind.Array)
+        {
+            throw new LambdaEventException("The event's \"Records\" is not an array.");
+        }
+
+        var batch = new List<SqsRecord>(records.GetArrayLength());
+        var index = 0;
+        foreach (var record in records.EnumerateArray())
+        {
+            var source = Text(record, "eventSource");
+            if (source != "aws:sqs")
+            {
+                throw new LambdaEventException($"Record {index} comes from '{source ?? "an unknown source"}'; this function handles SQS records (eventSource \"aws:sqs\"), JobRunners envelopes and scheduled events.");
+            }
+
+            // Without a message id no failure can be reported; failing the whole event makes Lambda retry the batch.
+            var id = Text(record, "messageId") ?? throw new LambdaEventException($"SQS record {index} has no messageId.");
+            var body = Text(record, "body") ?? "";
+            var receiveCount = record.TryGetProperty("attributes", out var attributes) && attributes.ValueKind == JsonValueKind.Object
+                ? Text(attributes, "ApproximateReceiveCount")
+                : null;
+            batch.Add(new SqsRecord(id, body, Text(record, "receiptHandle"), Text(record, "eventSourceARN"), receiveCount));
+            index++;
+        }
+
+        return batch;
+    }
+
+    private static string? Text(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}

@@ -1,0 +1,234 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace JobRunners.Runners.PostgreSql;
+
+/// <summary>
+/// The long-running worker: fetches due rows while it has free slots, sleeps until a notification, a known due
+/// time or the poll interval, and on stop finishes running work within the shutdown timeout before interrupting
+/// it (interrupted rows go back to queued without counting the attempt).
+/// </summary>
+internal sealed class PostgreSqlWorker : IHostedService, IAsyncDisposable
+{
+    private readonly IServiceProvider _services;
+    private readonly LocalWakeups _local;
+    private readonly ILogger<PostgreSqlWorker> _logger;
+    private readonly IHostApplicationLifetime? _lifetime;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _interrupt = new();
+    private readonly ConcurrentDictionary<Task, byte> _running = new();
+    private PostgreSqlWorkEngine? _engine;
+    private WakeSignal? _wake;
+    private SemaphoreSlim? _slots;
+    private PostgreSqlListener? _listener;
+    private Task _loop = Task.CompletedTask;
+    private Task _listen = Task.CompletedTask;
+    private CancellationTokenRegistration _onStopping;
+
+    public PostgreSqlWorker(IServiceProvider services, LocalWakeups local, ILogger<PostgreSqlWorker> logger, IHostApplicationLifetime? lifetime = null)
+    {
+        _services = services;
+        _local = local;
+        _logger = logger;
+        _lifetime = lifetime;
+    }
+
+    /// <summary>Completes once the worker listens for notifications (at once when LISTEN is off).</summary>
+    internal Task Listening => _listener?.Listening ?? Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Resolved here, not in the constructor: startup has checked the runner's configuration by now.
+        var engine = _engine = _services.GetRequiredService<PostgreSqlWorkEngine>();
+        _wake = new WakeSignal(engine.Time);
+        _slots = new SemaphoreSlim(engine.Options.Concurrency, engine.Options.Concurrency);
+        _local.Subscribe(OnMessage);
+        if (engine.Options.Listen)
+        {
+            _listener = new PostgreSqlListener(engine, OnMessage, _wake.Set, _logger);
+            _listen = Task.Run(() => _listener.RunAsync(_stopping.Token), CancellationToken.None);
+        }
+
+        _loop = Task.Run(() => LoopAsync(engine, _stopping.Token), CancellationToken.None);
+        _onStopping = _lifetime?.ApplicationStopping.Register(BeginStopping) ?? default;
+        _logger.LogInformation(
+            "PostgreSQL worker {WorkerId} started: concurrency {Concurrency}, {Wakeup}, {Count} job type(s) and task(s){Queues}.",
+            engine.WorkerId,
+            engine.Options.Concurrency,
+            engine.Options.Listen ? $"LISTEN on {engine.Channel}, polling every {engine.Options.PollInterval}" : $"polling every {engine.Options.PollInterval}",
+            engine.ServedJobTypes.Count,
+            engine.Options.Queues.Count == 0 ? "" : $", queues {string.Join(", ", engine.Options.Queues)}");
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        BeginStopping();
+        await _loop.ConfigureAwait(false);
+        var running = Task.WhenAll(_running.Keys);
+        var timeout = _engine?.Options.ShutdownTimeout ?? TimeSpan.Zero;
+        var finished = await Task.WhenAny(running, Task.Delay(timeout, _engine?.Time ?? TimeProvider.System, cancellationToken)).ConfigureAwait(false);
+        if (finished != running)
+        {
+            _logger.LogWarning("Running work did not finish within {Timeout}; interrupting it. Interrupted jobs and tasks go back to queued.", timeout);
+            await _interrupt.CancelAsync().ConfigureAwait(false);
+            await running.ConfigureAwait(false);
+        }
+
+        await _listen.ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _local.Unsubscribe(OnMessage);
+        await _onStopping.DisposeAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+        _interrupt.Dispose();
+        _wake?.Dispose();
+        _slots?.Dispose();
+    }
+
+    private void BeginStopping()
+    {
+        if (!_stopping.IsCancellationRequested)
+        {
+            _stopping.Cancel();
+        }
+    }
+
+    private void OnMessage(string payload)
+    {
+        if (_engine is null || _wake is null)
+        {
+            return;
+        }
+
+        var message = WakeMessage.Parse(payload);
+        if (message is null)
+        {
+            _wake.Set();
+        }
+        else if (_engine.Concerns(message.Value))
+        {
+            if (message.Value.DueAt is { } due)
+            {
+                _wake.SetAt(due);
+            }
+            else
+            {
+                _wake.Set();
+            }
+        }
+    }
+
+    private async Task LoopAsync(PostgreSqlWorkEngine engine, CancellationToken stopping)
+    {
+        var slots = _slots!;
+        var wake = _wake!;
+        var failures = 0;
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await slots.WaitAsync(stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            var free = 1;
+            while (free < engine.BatchSize && slots.Wait(0, CancellationToken.None))
+            {
+                free++;
+            }
+
+            int reserved;
+            IReadOnlyList<WorkItem> items;
+            try
+            {
+                (reserved, items) = await engine.FetchAsync(free, stopping).ConfigureAwait(false);
+                failures = 0;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
+            {
+                slots.Release(free);
+                failures++;
+                var backoff = Backoff(failures, engine.Options.PollInterval);
+                _logger.LogError(ex, "Could not fetch jobs from PostgreSQL; trying again in {Delay}.", backoff);
+                await WaitAsync(wake, backoff, stopping).ConfigureAwait(false);
+                continue;
+            }
+            catch (OperationCanceledException)
+            {
+                slots.Release(free);
+                return;
+            }
+
+            if (items.Count < free)
+            {
+                slots.Release(free - items.Count);
+            }
+
+            foreach (var item in items)
+            {
+                Track(RunAsync(engine, item, slots, wake));
+            }
+
+            // A full fetch means more may be due: fetch again as soon as a slot is free.
+            if (reserved < free)
+            {
+                await WaitAsync(wake, engine.Options.PollInterval, stopping).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task RunAsync(PostgreSqlWorkEngine engine, WorkItem item, SemaphoreSlim slots, WakeSignal wake)
+    {
+        try
+        {
+            var outcome = await engine.RunAsync(item, _interrupt.Token).ConfigureAwait(false);
+            if (outcome.WakeAt is { } at)
+            {
+                wake.SetAt(at);
+            }
+
+            if (outcome.FreedQueue)
+            {
+                wake.Set();
+                await engine.AnnounceFreedQueueAsync(item.Row.QueueName, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    private void Track(Task work)
+    {
+        _running.TryAdd(work, 0);
+        _ = work.ContinueWith(static (done, state) => ((ConcurrentDictionary<Task, byte>)state!).TryRemove(done, out _), _running, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private static async Task WaitAsync(WakeSignal wake, TimeSpan timeout, CancellationToken stopping)
+    {
+        try
+        {
+            await wake.WaitAsync(timeout, stopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the loop ends.
+        }
+    }
+
+    private static TimeSpan Backoff(int failures, TimeSpan pollInterval)
+    {
+        var cap = Math.Max(pollInterval.TotalMilliseconds, 5_000);
+        var raw = Math.Min(cap, 100 * Math.Pow(2, Math.Min(failures, 16)));
+        return TimeSpan.FromMilliseconds(raw * (0.8 + (0.4 * Random.Shared.NextDouble())));
+    }
+}

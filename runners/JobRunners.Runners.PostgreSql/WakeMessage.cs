@@ -1,0 +1,77 @@
+using System.Text.Json;
+
+namespace JobRunners.Runners.PostgreSql;
+
+/// <summary>
+/// The NOTIFY payload: which job type and queue has new work, and when it is due when that is later than now:
+/// <c>{"type":"send-report","queue":"reports","at":1767225600000}</c>. A message without a type (a queue that a
+/// locking job just released) concerns every job type of the queue. Workers skip messages about work they do not
+/// serve; anything unreadable wakes them.
+/// </summary>
+internal readonly record struct WakeMessage(string? JobType, string? Queue, DateTimeOffset? DueAt)
+{
+    public string Serialize()
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            if (JobType is not null)
+            {
+                writer.WriteString("type", JobType);
+            }
+
+            if (Queue is not null)
+            {
+                writer.WriteString("queue", Queue);
+            }
+
+            if (DueAt is { } due)
+            {
+                writer.WriteNumber("at", due.ToUnixTimeMilliseconds());
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    /// <summary>Reads a payload; null when it is not one of ours (the caller wakes anyway).</summary>
+    public static WakeMessage? Parse(string? payload)
+    {
+        if (string.IsNullOrEmpty(payload))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(payload);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            var type = root.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+            var queue = root.TryGetProperty("queue", out var q) && q.ValueKind == JsonValueKind.String ? q.GetString() : null;
+            DateTimeOffset? due = root.TryGetProperty("at", out var a) && a.TryGetInt64(out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+            return new WakeMessage(type, queue, due);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The messages announcing new rows: one per job type and queue, due at the earliest of them (none when due now).</summary>
+    public static IReadOnlyList<string> For(IEnumerable<(string JobType, string QueueName, DateTimeOffset RunAt)> rows, DateTimeOffset now) => rows
+        .GroupBy(row => (row.JobType, row.QueueName))
+        .Select(group =>
+        {
+            var due = group.Min(row => row.RunAt);
+            return new WakeMessage(group.Key.JobType, group.Key.QueueName, due > now ? due : null).Serialize();
+        })
+        .ToList();
+}

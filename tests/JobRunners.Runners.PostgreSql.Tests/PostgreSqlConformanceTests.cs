@@ -1,0 +1,32 @@
+using JobRunners.Conformance;
+
+namespace JobRunners.Runners.PostgreSql.Tests;
+
+/// <summary>The runner conformance kit against PostgreSQL, each test in a fresh schema.</summary>
+[TestFixture]
+[Parallelizable(ParallelScope.All)]
+public sealed class PostgreSqlConformanceTests : RunnerConformanceTests
+{
+    private readonly string _schema = TestDatabase.NewSchemaName();
+
+    protected override string RunnerName => "postgres";
+
+    protected override IReadOnlyDictionary<string, string?>? UnconfiguredSettings =>
+        new Dictionary<string, string?> { ["ConnectionStrings:JobRunners"] = "" };
+
+    protected override IReadOnlyList<string> ExpectedMissingSettings => ["ConnectionStrings:JobRunners"];
+
+    [SetUp]
+    public async Task RequireServer() => await TestDatabase.GetDataSourceAsync();
+
+    [TearDown]
+    public async Task DropSchema() => await TestDatabase.DropSchemaAsync(_schema);
+
+    protected override void AddRunner(JobRunnersBuilder jobs) => jobs.AddPostgreSqlRunner();
+
+    protected override void AddSettings(IDictionary<string, string?> settings)
+    {
+        settings["ConnectionStrings:JobRunners"] = TestDatabase.ConnectionString;
+        settings["JobRunners:PostgreSql:Schema"] = _schema;
+    }
+}
