@@ -24,7 +24,8 @@ var root = new RootCommand("jobrunners: run, inspect and operate JobRunners back
 
 try
 {
-    return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+    // Our errors carry messages that say what to do; print those, not stack traces.
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
 }
 catch (JobRunnerException ex)
 {

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using JobRunners.Cli.Output;
 using JobRunners.Scheduling;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -107,7 +108,14 @@ internal static class SchedulesCommand
             : new Command("update", "Change a recurring job: only the options given change; the executions so far are kept.") { tag, job, payload, every, cron, zone, maxExecutions, noOverlap, startAt, queue, priority, maxAttempts };
         command.SetAction(async (result, ct) =>
         {
-            using var host = CliHost.Build(CliConfiguration.Build(result.GetValue(set)), LogLevel.Warning);
+            var configuration = CliConfiguration.Build(result.GetValue(set));
+            using var host = CliHost.Build(configuration, LogLevel.Warning);
+            if (configuration.GetValue("JobRunners:MigrateOnStartup", true))
+            {
+                // As an application's startup would: the schedule tables come with the store's migrations.
+                await host.Services.GetRequiredService<JobRunners.Storage.IJobStore>().MigrateAsync(ct).ConfigureAwait(false);
+            }
+
             var recurring = host.Services.GetRequiredService<IRecurringJobs>();
             var name = result.GetValue(tag)!;
             try
