@@ -90,10 +90,15 @@ public sealed partial class PostgreSqlJobStore
     }
 
     /// <inheritdoc />
-    public ValueTask<int> PruneAsync(DateTimeOffset finishedBefore, string? jobType = null, CancellationToken cancellationToken = default)
+    public ValueTask<int> PruneAsync(DateTimeOffset finishedBefore, string? jobType = null, IReadOnlyCollection<string>? exceptJobTypes = null, CancellationToken cancellationToken = default)
     {
         var sql = jobType is null ? _sql.Prune : _sql.Prune + " AND job_type = @JobType";
-        var parameters = new { FinishedBefore = finishedBefore.ToUniversalTime(), JobType = jobType };
+        if (exceptJobTypes is { Count: > 0 })
+        {
+            sql += " AND NOT (job_type = ANY(@Except))";
+        }
+
+        var parameters = new { FinishedBefore = finishedBefore.ToUniversalTime(), JobType = jobType, Except = exceptJobTypes?.ToArray() ?? [] };
         return WithConnectionAsync(
             (connection, token) => connection.ExecuteAsync(Command(sql, parameters, null, token)),
             cancellationToken);

@@ -90,10 +90,15 @@ public sealed partial class SqliteJobStore
     }
 
     /// <inheritdoc />
-    public ValueTask<int> PruneAsync(DateTimeOffset finishedBefore, string? jobType = null, CancellationToken cancellationToken = default)
+    public ValueTask<int> PruneAsync(DateTimeOffset finishedBefore, string? jobType = null, IReadOnlyCollection<string>? exceptJobTypes = null, CancellationToken cancellationToken = default)
     {
         var sql = jobType is null ? SqliteSql.Prune : SqliteSql.Prune + " AND job_type = @JobType";
-        var parameters = new { FinishedBefore = UnixTime.ToMilliseconds(finishedBefore), JobType = jobType };
+        if (exceptJobTypes is { Count: > 0 })
+        {
+            sql += " AND job_type NOT IN @Except";
+        }
+
+        var parameters = new { FinishedBefore = UnixTime.ToMilliseconds(finishedBefore), JobType = jobType, Except = exceptJobTypes?.ToArray() ?? [] };
         return WithConnectionAsync(
             (connection, token) => connection.ExecuteAsync(Command(sql, parameters, null, token)),
             cancellationToken);

@@ -60,6 +60,10 @@ public interface IJobStore
     /// <summary>Reads queued rows for the outbox and for runners that adopt work at startup, oldest first.</summary>
     ValueTask<IReadOnlyList<JobRequest>> ListQueuedAsync(QueuedQuery query, CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes finished rows that finished before <paramref name="finishedBefore"/>, optionally of one job type. Returns the count.</summary>
-    ValueTask<int> PruneAsync(DateTimeOffset finishedBefore, string? jobType = null, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Deletes finished rows that finished before <paramref name="finishedBefore"/>: only of <paramref name="jobType"/>
+    /// when given, and never of the types in <paramref name="exceptJobTypes"/> (those have retentions of their own).
+    /// Returns the count.
+    /// </summary>
+    ValueTask<int> PruneAsync(DateTimeOffset finishedBefore, string? jobType = null, IReadOnlyCollection<string>? exceptJobTypes = null, CancellationToken cancellationToken = default);
 }

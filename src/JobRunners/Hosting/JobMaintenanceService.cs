@@ -113,20 +113,11 @@ internal sealed class JobMaintenanceService : BackgroundService
             if (_registry.FindJob(jobType)?.Options.Retention is { } retention)
             {
                 custom.Add(jobType);
-                pruned += await _store.PruneAsync(now - retention, jobType, cancellationToken).ConfigureAwait(false);
+                pruned += await _store.PruneAsync(now - retention, jobType, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
         }
 
-        if (custom.Count == 0)
-        {
-            return pruned + await _store.PruneAsync(now - _options.Retention, null, cancellationToken).ConfigureAwait(false);
-        }
-
-        foreach (var jobType in _registry.JobNames.Except(custom))
-        {
-            pruned += await _store.PruneAsync(now - _options.Retention, jobType, cancellationToken).ConfigureAwait(false);
-        }
-
-        return pruned;
+        // Everything else, including types registered only in other processes, keeps the global retention.
+        return pruned + await _store.PruneAsync(now - _options.Retention, null, custom, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -217,6 +217,20 @@ public abstract partial class JobStoreConformanceTests
     }
 
     [Test]
+    public async Task PruneAsync_ExceptJobTypes_KeepsThoseAndDeletesEveryOtherType()
+    {
+        var ownRetention = await InsertFinishedAsync(AttemptOutcome.Succeeded, NewJob("report"));
+        await InsertFinishedAsync(AttemptOutcome.Failed, NewJob("task:ping"));
+        await InsertFinishedAsync(AttemptOutcome.Succeeded, NewJob("invoice"));
+        Time.Advance(TimeSpan.FromMinutes(1));
+
+        var deleted = await Store.PruneAsync(Now, exceptJobTypes: ["report", "audit"]);
+
+        Assert.That(deleted, Is.EqualTo(2));
+        Assert.That((await Store.ListAsync(new JobQuery())).Select(j => j.Id), Is.EqualTo(new[] { ownRetention.Id }));
+    }
+
+    [Test]
     public async Task PruneAsync_NothingFinishedBefore_DeletesNothing()
     {
         await InsertFinishedAsync(AttemptOutcome.Succeeded);
