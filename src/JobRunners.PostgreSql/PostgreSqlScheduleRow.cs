@@ -1,3 +1,4 @@
+using JobRunners.Storage;
 using JobRunners.Scheduling;
 
 namespace JobRunners.PostgreSql;

@@ -1,3 +1,4 @@
+using JobRunners.Storage;
 using System.Text.RegularExpressions;
 using Dapper;
 using JobRunners.Scheduling;

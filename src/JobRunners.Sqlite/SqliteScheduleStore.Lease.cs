@@ -1,3 +1,4 @@
+using JobRunners.Storage;
 using Dapper;
 using JobRunners.Scheduling;
 

@@ -1,6 +1,4 @@
-using JobRunners.Storage;
-
-namespace JobRunners.PostgreSql;
+namespace JobRunners.Storage;
 
 /// <summary>Argument checks and the reading of a refused claim, shared by the store's methods.</summary>
 internal static class StoreArguments
