@@ -18,7 +18,8 @@ internal static class DispatchCommand
         var priority = new Option<int>("--priority") { Description = "Higher runs first where the runner orders work." };
         var uniqueKey = new Option<string?>("--unique-key") { Description = "At most one unfinished job per key." };
         var queue = new Option<string?>("--queue") { Description = "The queue name (default: the job type)." };
-        var command = new Command("dispatch", "Dispatch a registered job or task through the configured runner.") { name, payload, task, delay, priority, uniqueKey, queue };
+        var noWait = new Option<bool>("--no-wait") { Description = "in-process runner: exit at once; the job stays queued in its row and runs at the next start." };
+        var command = new Command("dispatch", "Dispatch a registered job or task through the configured runner. With the in-process runner the command runs the job, so it waits for it to finish.") { name, payload, task, delay, priority, uniqueKey, queue, noWait };
         command.SetAction(async (result, ct) =>
         {
             using var host = CliHost.Build(CliConfiguration.Build(result.GetValue(set)), LogLevel.Warning);
@@ -42,6 +43,12 @@ internal static class DispatchCommand
                         QueueName = result.GetValue(queue),
                     };
                     var row = await runner.DispatchJobAsync(result.GetValue(name)!, json, options, ct).ConfigureAwait(false);
+                    if (runner.Name == "in-process" && !result.GetValue(noWait) && options.Delay is null)
+                    {
+                        // This process is the worker: leaving now would leave the job for the next start.
+                        row = await WaitForFinalAsync(host.Services.GetRequiredService<JobRunners.Storage.IJobStore>(), row, ct).ConfigureAwait(false);
+                    }
+
                     await Console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Job {row.Id} ({row.JobType}) {row.Status.ToStoredValue()} through {runner.Name}.")).ConfigureAwait(false);
                 }
             }
@@ -59,5 +66,16 @@ internal static class DispatchCommand
             return 0;
         });
         return command;
+    }
+
+    private static async Task<JobRequest> WaitForFinalAsync(JobRunners.Storage.IJobStore store, JobRequest row, CancellationToken cancellationToken)
+    {
+        while (!row.Status.IsFinal())
+        {
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+            row = await store.GetAsync(row.Id, cancellationToken).ConfigureAwait(false) ?? row;
+        }
+
+        return row;
     }
 }
