@@ -23,6 +23,7 @@ public sealed class JobExecutor
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly Func<IJobRunner> _runner;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Prefix, string Name), ILogger> _namedLoggers = new();
 
     internal JobExecutor(JobRegistry registry, IJobStore store, IServiceProvider services, IOptions<JobRunnersOptions> options, TimeProvider time, ILoggerFactory loggers)
     {
@@ -66,7 +67,7 @@ public sealed class JobExecutor
         var scope = _services.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
         {
-            var context = new TaskContext(task.Name, _loggers.CreateLogger("JobRunners.Tasks." + task.Name), _runner, cancellationToken);
+            var context = new TaskContext(task.Name, LoggerFor("JobRunners.Tasks.", task.Name), _runner, cancellationToken);
             await task.Definition.RunAsync(task.Payload, scope.ServiceProvider, context, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -144,7 +145,7 @@ public sealed class JobExecutor
             }
         }
 
-        var logger = _loggers.CreateLogger("JobRunners.Jobs." + job.JobType);
+        var logger = LoggerFor("JobRunners.Jobs.", job.JobType);
         var context = new JobContext(job, _store, WorkerId, logger, _runner, OnLeaseLost, attempt.Token);
         var heartbeat = HeartbeatAsync(job.Id, lease, heartbeatEvery, OnLeaseLost, heartbeatStop.Token);
         Exception? error = null;
@@ -290,6 +291,9 @@ public sealed class JobExecutor
                 break;
         }
     }
+
+    private ILogger LoggerFor(string prefix, string name) =>
+        _namedLoggers.GetOrAdd((prefix, name), static (key, factory) => factory.CreateLogger(key.Prefix + key.Name), _loggers);
 
     internal static string Describe(Exception error) => $"{error.GetType().FullName}: {error.Message}";
 }

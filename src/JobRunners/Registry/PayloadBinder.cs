@@ -24,19 +24,20 @@ internal sealed class PayloadBinder<TPayload>
 
     /// <summary>Binds and validates a payload given at dispatch.</summary>
     /// <exception cref="PayloadValidationException">The payload cannot become a valid <typeparamref name="TPayload"/>.</exception>
-    public TPayload Bind(object? payload)
+    public TPayload Bind(object? payload) =>
+        Validated(payload is TPayload typed ? typed : Convert(payload));
+
+    // Kept apart from Bind: lambdas capturing pattern variables would allocate a closure on every call, typed or not.
+    private TPayload Convert(object? payload) => payload switch
     {
-        var value = payload switch
-        {
-            TPayload typed => typed,
-            null => throw Invalid(new PayloadError(string.Empty, $"a payload of type {typeof(TPayload).Name} is required, got null")),
-            string json => FromJson(json),
-            JsonElement element => Deserialize(() => element.Deserialize<TPayload>(_json)),
-            JsonDocument document => Deserialize(() => document.Deserialize<TPayload>(_json)),
-            _ => Deserialize(() => JsonSerializer.SerializeToElement(payload, payload.GetType(), _json).Deserialize<TPayload>(_json)),
-        };
-        return Validated(value);
-    }
+        null => throw Invalid(new PayloadError(string.Empty, $"a payload of type {typeof(TPayload).Name} is required, got null")),
+        string json => FromJson(json),
+        JsonElement element => FromElement(element),
+        JsonDocument document => FromElement(document.RootElement),
+        _ => FromElement(JsonSerializer.SerializeToElement(payload, payload.GetType(), _json)),
+    };
+
+    private TPayload FromElement(JsonElement element) => Deserialize(() => element.Deserialize<TPayload>(_json));
 
     /// <summary>Binds a payload read back from a row or an envelope (JSON written at dispatch).</summary>
     public TPayload FromJson(string json) => Deserialize(() => JsonSerializer.Deserialize<TPayload>(json, _json));
@@ -45,6 +46,11 @@ internal sealed class PayloadBinder<TPayload>
 
     private TPayload Validated(TPayload value)
     {
+        if (!_validator.HasRules)
+        {
+            return value;
+        }
+
         var errors = _validator.Validate(value);
         return errors.Count == 0 ? value : throw new PayloadValidationException(_kind, _name, errors);
     }
