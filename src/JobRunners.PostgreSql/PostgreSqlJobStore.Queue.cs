@@ -22,7 +22,7 @@ public sealed partial class PostgreSqlJobStore
         }
     }
 
-    private PostgreSqlQueueSql QueueSql => LazyInitializer.EnsureInitialized(ref _queueSql, () => new PostgreSqlQueueSql(_quotedSchema));
+    private PostgreSqlQueueSql QueueSql => LazyInitializer.EnsureInitialized(ref _queueSql, () => new PostgreSqlQueueSql(QuotedSchema));
 
     /// <summary>Reserves up to <see cref="QueueReservation.Limit"/> due rows for one worker, highest priority first.</summary>
     internal ValueTask<IReadOnlyList<ReservedJob>> ReserveAsync(QueueReservation reservation, CancellationToken cancellationToken)

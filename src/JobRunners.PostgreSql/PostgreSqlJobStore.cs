@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Dapper;
 using JobRunners.Storage;
 using Npgsql;
@@ -11,21 +10,15 @@ namespace JobRunners.PostgreSql;
 /// </summary>
 public sealed partial class PostgreSqlJobStore : IJobStore, IAsyncDisposable, IDisposable
 {
-    private const string ConnectionSetting = "ConnectionStrings:JobRunners";
-
-    private readonly NpgsqlDataSource _dataSource;
-    private readonly bool _ownsDataSource;
+    private readonly PostgreSqlDatabase _db;
     private readonly TimeProvider _timeProvider;
     private readonly PostgreSqlSql _sql;
-    private readonly string _quotedSchema;
-    private readonly string _server;
-    private readonly string _database;
 
     /// <summary>Creates the store and its connection pool. Nothing is opened until the first call.</summary>
     /// <param name="options">The connection string and schema.</param>
     /// <param name="timeProvider">The clock for every timestamp the store writes and compares.</param>
     public PostgreSqlJobStore(PostgreSqlStoreOptions options, TimeProvider timeProvider)
-        : this(CreateDataSource(options), ownsDataSource: true, options, timeProvider)
+        : this(PostgreSqlDatabase.Create(options), timeProvider)
     {
     }
 
@@ -34,43 +27,28 @@ public sealed partial class PostgreSqlJobStore : IJobStore, IAsyncDisposable, ID
     /// <param name="options">The schema; <see cref="PostgreSqlStoreOptions.ConnectionString"/> is not used.</param>
     /// <param name="timeProvider">The clock for every timestamp the store writes and compares.</param>
     public PostgreSqlJobStore(NpgsqlDataSource dataSource, PostgreSqlStoreOptions options, TimeProvider timeProvider)
-        : this(dataSource ?? throw new ArgumentNullException(nameof(dataSource)), ownsDataSource: false, options, timeProvider)
+        : this(PostgreSqlDatabase.Borrow(dataSource, options), timeProvider)
     {
     }
 
-    private PostgreSqlJobStore(NpgsqlDataSource dataSource, bool ownsDataSource, PostgreSqlStoreOptions options, TimeProvider timeProvider)
+    private PostgreSqlJobStore(PostgreSqlDatabase db, TimeProvider timeProvider)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        var schema = options.Schema;
-        if (string.IsNullOrEmpty(schema) || !SchemaName().IsMatch(schema))
+        if (timeProvider is null)
         {
-            if (ownsDataSource)
-            {
-                dataSource.Dispose();
-            }
-
-            throw new ArgumentException(
-                $"PostgreSqlStoreOptions.Schema '{schema}' is not a valid schema name: use letters, digits and underscores, not starting with a digit (at most 63).",
-                nameof(options));
+            db.Dispose();
+            throw new ArgumentNullException(nameof(timeProvider));
         }
 
-        _dataSource = dataSource;
-        _ownsDataSource = ownsDataSource;
+        _db = db;
         _timeProvider = timeProvider;
-        Schema = schema;
-        _quotedSchema = $"\"{schema}\"";
-        _sql = new PostgreSqlSql(_quotedSchema);
-        var builder = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
-        _server = $"{builder.Host ?? "localhost"}:{builder.Port}";
-        _database = builder.Database ?? builder.Username ?? "(default)";
+        _sql = new PostgreSqlSql(db.QuotedSchema);
     }
 
     /// <inheritdoc />
     public string Name => "postgres";
 
     /// <summary>The schema holding the store's tables.</summary>
-    public string Schema { get; }
+    public string Schema => _db.Schema;
 
     /// <inheritdoc />
     public async ValueTask MigrateAsync(CancellationToken cancellationToken = default)
@@ -94,18 +72,18 @@ public sealed partial class PostgreSqlJobStore : IJobStore, IAsyncDisposable, ID
                     "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = @Schema)", new { Schema }, transaction, cancellationToken)).ConfigureAwait(false);
                 if (!schemaExists)
                 {
-                    await connection.ExecuteAsync(Command($"CREATE SCHEMA {_quotedSchema}", null, transaction, cancellationToken)).ConfigureAwait(false);
+                    await connection.ExecuteAsync(Command($"CREATE SCHEMA {QuotedSchema}", null, transaction, cancellationToken)).ConfigureAwait(false);
                 }
 
                 await connection.ExecuteAsync(Command(WithSchema(PostgreSqlMigrations.CreateMigrationsTable), null, transaction, cancellationToken))
                     .ConfigureAwait(false);
                 var applied = (await connection.QueryAsync<int>(Command(
-                    $"SELECT version FROM {_quotedSchema}.schema_migrations", null, transaction, cancellationToken)).ConfigureAwait(false)).ToHashSet();
+                    $"SELECT version FROM {QuotedSchema}.schema_migrations", null, transaction, cancellationToken)).ConfigureAwait(false)).ToHashSet();
                 foreach (var migration in PostgreSqlMigrations.All.Where(m => !applied.Contains(m.Version)).OrderBy(m => m.Version))
                 {
                     await connection.ExecuteAsync(Command(WithSchema(migration.Sql), null, transaction, cancellationToken)).ConfigureAwait(false);
                     await connection.ExecuteAsync(Command(
-                        $"INSERT INTO {_quotedSchema}.schema_migrations (version, description, applied_at) VALUES (@Version, @Description, @AppliedAt)",
+                        $"INSERT INTO {QuotedSchema}.schema_migrations (version, description, applied_at) VALUES (@Version, @Description, @AppliedAt)",
                         new { migration.Version, migration.Description, AppliedAt = _timeProvider.GetUtcNow() },
                         transaction,
                         cancellationToken)).ConfigureAwait(false);
@@ -167,22 +145,10 @@ public sealed partial class PostgreSqlJobStore : IJobStore, IAsyncDisposable, ID
         WithConnectionAsync((connection, token) => GetAsync(connection, id, token), cancellationToken);
 
     /// <summary>Disposes the connection pool when the store created it.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (_ownsDataSource)
-        {
-            await _dataSource.DisposeAsync().ConfigureAwait(false);
-        }
-    }
+    public ValueTask DisposeAsync() => _db.DisposeAsync();
 
     /// <summary>Disposes the connection pool when the store created it.</summary>
-    public void Dispose()
-    {
-        if (_ownsDataSource)
-        {
-            _dataSource.Dispose();
-        }
-    }
+    public void Dispose() => _db.Dispose();
 
     private async Task<JobRequest?> GetAsync(NpgsqlConnection connection, long id, CancellationToken cancellationToken)
     {
@@ -191,59 +157,15 @@ public sealed partial class PostgreSqlJobStore : IJobStore, IAsyncDisposable, ID
         return row?.ToJobRequest();
     }
 
-    private static NpgsqlDataSource CreateDataSource(PostgreSqlStoreOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        if (string.IsNullOrWhiteSpace(options.ConnectionString))
-        {
-            throw new ArgumentException(
-                $"PostgreSqlStoreOptions.ConnectionString is empty: set `{ConnectionSetting}`, e.g. \"Host=localhost;Username=app;Password=...;Database=app\".",
-                nameof(options));
-        }
+    private string QuotedSchema => _db.QuotedSchema;
 
-        return NpgsqlDataSource.Create(options.ConnectionString);
-    }
-
-    private string WithSchema(string sql) => sql.Replace(PostgreSqlMigrations.SchemaToken, _quotedSchema, StringComparison.Ordinal);
+    private string WithSchema(string sql) => sql.Replace(PostgreSqlMigrations.SchemaToken, QuotedSchema, StringComparison.Ordinal);
 
     private static CommandDefinition Command(string sql, object? parameters, NpgsqlTransaction? transaction, CancellationToken cancellationToken) =>
         new(sql, parameters, transaction, cancellationToken: cancellationToken);
 
-    private async ValueTask<T> WithConnectionAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
-    {
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            try
-            {
-                return await work(connection, cancellationToken).ConfigureAwait(false);
-            }
-            catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName)
-            {
-                throw new JobStoreException(
-                    $"The JobRunners schema is missing in the PostgreSQL database '{_database}' on {_server} (schema \"{Schema}\"): " +
-                    "run `jobrunners migrate`, or set JobRunners:MigrateOnStartup=true.",
-                    exception,
-                    schemaMissing: true);
-            }
-        }
-    }
+    private ValueTask<T> WithConnectionAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        _db.WithConnectionAsync(work, "schema is", cancellationToken);
 
-    private async ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (NpgsqlException exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new JobStoreException(
-                $"Cannot connect to the JobRunners PostgreSQL server at {_server} (database '{_database}'): {exception.Message} " +
-                $"Check the connection string in the setting `{ConnectionSetting}` and that the server is running.",
-                exception);
-        }
-    }
-
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,62}$", RegexOptions.CultureInvariant)]
-    private static partial Regex SchemaName();
+    private ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => _db.OpenAsync(cancellationToken);
 }

@@ -1,5 +1,4 @@
 using JobRunners.Storage;
-using System.Text.RegularExpressions;
 using Dapper;
 using JobRunners.Scheduling;
 using Npgsql;
@@ -13,21 +12,16 @@ namespace JobRunners.PostgreSql;
 /// </summary>
 public sealed partial class PostgreSqlScheduleStore : IScheduleStore, IAsyncDisposable, IDisposable
 {
-    private const string ConnectionSetting = "ConnectionStrings:JobRunners";
-
-    private readonly NpgsqlDataSource _dataSource;
-    private readonly bool _ownsDataSource;
+    private readonly PostgreSqlDatabase _db;
     private readonly PostgreSqlStoreOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly PostgreSqlScheduleSql _sql;
-    private readonly string _server;
-    private readonly string _database;
 
     /// <summary>Creates the store and its connection pool. Nothing is opened until the first call.</summary>
     /// <param name="options">The connection string and schema: the job store's.</param>
     /// <param name="timeProvider">The clock for every timestamp the store writes and compares.</param>
     public PostgreSqlScheduleStore(PostgreSqlStoreOptions options, TimeProvider timeProvider)
-        : this(CreateDataSource(options), ownsDataSource: true, options, timeProvider)
+        : this(PostgreSqlDatabase.Create(options), options, timeProvider)
     {
     }
 
@@ -36,48 +30,35 @@ public sealed partial class PostgreSqlScheduleStore : IScheduleStore, IAsyncDisp
     /// <param name="options">The schema; <see cref="PostgreSqlStoreOptions.ConnectionString"/> is not used.</param>
     /// <param name="timeProvider">The clock for every timestamp the store writes and compares.</param>
     public PostgreSqlScheduleStore(NpgsqlDataSource dataSource, PostgreSqlStoreOptions options, TimeProvider timeProvider)
-        : this(dataSource ?? throw new ArgumentNullException(nameof(dataSource)), ownsDataSource: false, options, timeProvider)
+        : this(PostgreSqlDatabase.Borrow(dataSource, options), options, timeProvider)
     {
     }
 
-    private PostgreSqlScheduleStore(NpgsqlDataSource dataSource, bool ownsDataSource, PostgreSqlStoreOptions options, TimeProvider timeProvider)
+    private PostgreSqlScheduleStore(PostgreSqlDatabase db, PostgreSqlStoreOptions options, TimeProvider timeProvider)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        if (string.IsNullOrEmpty(options.Schema) || !SchemaName().IsMatch(options.Schema))
+        if (timeProvider is null)
         {
-            if (ownsDataSource)
-            {
-                dataSource.Dispose();
-            }
-
-            throw new ArgumentException(
-                $"PostgreSqlStoreOptions.Schema '{options.Schema}' is not a valid schema name: use letters, digits and underscores, not starting with a digit (at most 63).",
-                nameof(options));
+            db.Dispose();
+            throw new ArgumentNullException(nameof(timeProvider));
         }
 
-        _dataSource = dataSource;
-        _ownsDataSource = ownsDataSource;
+        _db = db;
         _options = new PostgreSqlStoreOptions { ConnectionString = options.ConnectionString, Schema = options.Schema };
         _timeProvider = timeProvider;
-        Schema = options.Schema;
-        _sql = new PostgreSqlScheduleSql($"\"{Schema}\"");
-        var builder = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
-        _server = $"{builder.Host ?? "localhost"}:{builder.Port}";
-        _database = builder.Database ?? builder.Username ?? "(default)";
+        _sql = new PostgreSqlScheduleSql(db.QuotedSchema);
     }
 
     /// <inheritdoc />
     public string Name => "postgres";
 
     /// <summary>The schema holding the store's tables.</summary>
-    public string Schema { get; }
+    public string Schema => _db.Schema;
 
     /// <inheritdoc />
     public async ValueTask MigrateAsync(CancellationToken cancellationToken = default)
     {
         // The job store owns the migration list and its lock; it borrows this store's pool.
-        var jobStore = new PostgreSqlJobStore(_dataSource, _options, _timeProvider);
+        var jobStore = new PostgreSqlJobStore(_db.DataSource, _options, _timeProvider);
         await using (jobStore.ConfigureAwait(false))
         {
             await jobStore.MigrateAsync(cancellationToken).ConfigureAwait(false);
@@ -181,35 +162,10 @@ public sealed partial class PostgreSqlScheduleStore : IScheduleStore, IAsyncDisp
     }
 
     /// <summary>Disposes the connection pool when the store created it.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (_ownsDataSource)
-        {
-            await _dataSource.DisposeAsync().ConfigureAwait(false);
-        }
-    }
+    public ValueTask DisposeAsync() => _db.DisposeAsync();
 
     /// <summary>Disposes the connection pool when the store created it.</summary>
-    public void Dispose()
-    {
-        if (_ownsDataSource)
-        {
-            _dataSource.Dispose();
-        }
-    }
-
-    private static NpgsqlDataSource CreateDataSource(PostgreSqlStoreOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        if (string.IsNullOrWhiteSpace(options.ConnectionString))
-        {
-            throw new ArgumentException(
-                $"PostgreSqlStoreOptions.ConnectionString is empty: set `{ConnectionSetting}`, e.g. \"Host=localhost;Username=app;Password=...;Database=app\".",
-                nameof(options));
-        }
-
-        return NpgsqlDataSource.Create(options.ConnectionString);
-    }
+    public void Dispose() => _db.Dispose();
 
     private static CommandDefinition Command(string sql, object? parameters, CancellationToken cancellationToken) =>
         new(sql, parameters, cancellationToken: cancellationToken);
@@ -226,37 +182,6 @@ public sealed partial class PostgreSqlScheduleStore : IScheduleStore, IAsyncDisp
             async (connection, token) => await connection.ExecuteAsync(Command(sql, parameters, token)).ConfigureAwait(false) > 0,
             cancellationToken);
 
-    private async ValueTask<T> WithConnectionAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
-    {
-        NpgsqlConnection connection;
-        try
-        {
-            connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (NpgsqlException exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new JobStoreException(
-                $"Cannot connect to the JobRunners PostgreSQL server at {_server} (database '{_database}'): {exception.Message} " +
-                $"Check the connection string in the setting `{ConnectionSetting}` and that the server is running.",
-                exception);
-        }
-
-        await using (connection.ConfigureAwait(false))
-        {
-            try
-            {
-                return await work(connection, cancellationToken).ConfigureAwait(false);
-            }
-            catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName)
-            {
-                throw new JobStoreException(
-                    $"The JobRunners schedule tables are missing in the PostgreSQL database '{_database}' on {_server} (schema \"{Schema}\"): " +
-                    "run `jobrunners migrate`, or set JobRunners:MigrateOnStartup=true.",
-                    exception);
-            }
-        }
-    }
-
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,62}$", RegexOptions.CultureInvariant)]
-    private static partial Regex SchemaName();
+    private ValueTask<T> WithConnectionAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        _db.WithConnectionAsync(work, "schedule tables are", cancellationToken);
 }

@@ -11,44 +11,29 @@ namespace JobRunners.Sqlite;
 /// </summary>
 public sealed partial class SqliteJobStore : IJobStore
 {
-    private const int BusyTimeoutMilliseconds = 5000;
-
-    private readonly string _connectionString;
+    private readonly SqliteDatabase _database;
     private readonly TimeProvider _timeProvider;
-    private volatile bool _directoryReady;
 
     /// <summary>Creates the store. Nothing is opened until the first call; call <see cref="MigrateAsync"/> before use.</summary>
     /// <param name="options">Where the database file lives.</param>
     /// <param name="timeProvider">The clock for every timestamp the store writes and compares.</param>
     public SqliteJobStore(SqliteStoreOptions options, TimeProvider timeProvider)
     {
-        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        if (string.IsNullOrWhiteSpace(options.Path))
-        {
-            throw new ArgumentException("SqliteStoreOptions.Path is empty: give the database file's path.", nameof(options));
-        }
-
-        DatabasePath = Path.GetFullPath(options.Path);
+        _database = new SqliteDatabase(options);
         _timeProvider = timeProvider;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = DatabasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-        }.ToString();
     }
 
     /// <inheritdoc />
     public string Name => "sqlite";
 
     /// <summary>The full path of the database file.</summary>
-    public string DatabasePath { get; }
+    public string DatabasePath => _database.Path;
 
     /// <inheritdoc />
     public async ValueTask MigrateAsync(CancellationToken cancellationToken = default)
     {
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             // WAL lets readers work while one process writes; the mode is stored in the file, so once is enough.
@@ -131,75 +116,6 @@ public sealed partial class SqliteJobStore : IJobStore
     private static CommandDefinition Command(string sql, object? parameters, SqliteTransaction? transaction, CancellationToken cancellationToken) =>
         new(sql, parameters, transaction, cancellationToken: cancellationToken);
 
-    private async ValueTask<T> WithConnectionAsync<T>(
-        Func<SqliteConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
-    {
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            try
-            {
-                return await work(connection, cancellationToken).ConfigureAwait(false);
-            }
-            catch (SqliteException exception) when (exception.SqliteErrorCode == 1
-                && exception.Message.Contains("no such table", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new JobStoreException(
-                    $"The JobRunners schema is missing in the SQLite database '{DatabasePath}': run `jobrunners migrate`, " +
-                    "or set JobRunners:MigrateOnStartup=true.",
-                    exception,
-                    schemaMissing: true);
-            }
-        }
-    }
-
-    private async ValueTask<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        EnsureDirectory();
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-
-            // Per connection: wait for another writer instead of failing with "database is locked"; NORMAL is
-            // durable against application crashes in WAL mode and avoids an fsync per commit.
-            await connection.ExecuteAsync(Command(
-                $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = NORMAL;", null, null, cancellationToken)).ConfigureAwait(false);
-            return connection;
-        }
-        catch (SqliteException exception)
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw new JobStoreException(
-                $"Cannot open the JobRunners SQLite database '{DatabasePath}': {exception.Message} " +
-                "Check that its directory is writable, or choose another file in SqliteStoreOptions.Path.",
-                exception);
-        }
-    }
-
-    private void EnsureDirectory()
-    {
-        if (_directoryReady)
-        {
-            return;
-        }
-
-        var directory = Path.GetDirectoryName(DatabasePath);
-        try
-        {
-            if (!string.IsNullOrEmpty(directory))
-            {
-                Directory.CreateDirectory(directory);
-            }
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            throw new JobStoreException(
-                $"Cannot create the directory '{directory}' for the JobRunners SQLite database: {exception.Message} " +
-                "Choose a writable location in SqliteStoreOptions.Path.",
-                exception);
-        }
-
-        _directoryReady = true;
-    }
+    private ValueTask<T> WithConnectionAsync<T>(Func<SqliteConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        _database.WithConnectionAsync(work, "schema is", cancellationToken);
 }

@@ -12,40 +12,26 @@ namespace JobRunners.Sqlite;
 /// </summary>
 public sealed partial class SqliteScheduleStore : IScheduleStore
 {
-    private const int BusyTimeoutMilliseconds = 5000;
-
     private readonly SqliteStoreOptions _options;
     private readonly TimeProvider _timeProvider;
-    private readonly string _connectionString;
+    private readonly SqliteDatabase _database;
 
     /// <summary>Creates the store. Nothing is opened until the first call.</summary>
     /// <param name="options">Where the database file lives: the job store's file.</param>
     /// <param name="timeProvider">The clock for every timestamp the store writes and compares.</param>
     public SqliteScheduleStore(SqliteStoreOptions options, TimeProvider timeProvider)
     {
-        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        if (string.IsNullOrWhiteSpace(options.Path))
-        {
-            throw new ArgumentException("SqliteStoreOptions.Path is empty: give the database file's path.", nameof(options));
-        }
-
-        _options = new SqliteStoreOptions { Path = options.Path };
+        _database = new SqliteDatabase(options);
+        _options = new SqliteStoreOptions { Path = _database.Path };
         _timeProvider = timeProvider;
-        DatabasePath = Path.GetFullPath(options.Path);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = DatabasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-        }.ToString();
     }
 
     /// <inheritdoc />
     public string Name => "sqlite";
 
     /// <summary>The full path of the database file.</summary>
-    public string DatabasePath { get; }
+    public string DatabasePath => _database.Path;
 
     /// <inheritdoc />
     public ValueTask MigrateAsync(CancellationToken cancellationToken = default) =>
@@ -172,50 +158,6 @@ public sealed partial class SqliteScheduleStore : IScheduleStore
             async (connection, token) => await connection.ExecuteAsync(Command(sql, parameters, null, token)).ConfigureAwait(false) > 0,
             cancellationToken);
 
-    private async ValueTask<T> WithConnectionAsync<T>(Func<SqliteConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
-    {
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            try
-            {
-                return await work(connection, cancellationToken).ConfigureAwait(false);
-            }
-            catch (SqliteException exception) when (exception.SqliteErrorCode == 1
-                && exception.Message.Contains("no such table", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new JobStoreException(
-                    $"The JobRunners schedule tables are missing in the SQLite database '{DatabasePath}': run `jobrunners migrate`, " +
-                    "or set JobRunners:MigrateOnStartup=true.",
-                    exception);
-            }
-        }
-    }
-
-    private async ValueTask<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var directory = Path.GetDirectoryName(DatabasePath);
-        if (!string.IsNullOrEmpty(directory) && !Directory.Exists(directory))
-        {
-            throw new JobStoreException(
-                $"The JobRunners SQLite database '{DatabasePath}' does not exist yet: run `jobrunners migrate`, or start the host with JobRunners:MigrateOnStartup=true.");
-        }
-
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await connection.ExecuteAsync(Command(
-                $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = NORMAL;", null, null, cancellationToken)).ConfigureAwait(false);
-            return connection;
-        }
-        catch (SqliteException exception)
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw new JobStoreException(
-                $"Cannot open the JobRunners SQLite database '{DatabasePath}': {exception.Message} " +
-                "Check that its directory is writable, or choose another file in SqliteStoreOptions.Path.",
-                exception);
-        }
-    }
+    private ValueTask<T> WithConnectionAsync<T>(Func<SqliteConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        _database.WithConnectionAsync(work, "schedule tables are", cancellationToken);
 }

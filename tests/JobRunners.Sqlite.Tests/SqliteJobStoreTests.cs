@@ -102,6 +102,17 @@ public sealed class SqliteJobStoreTests
     }
 
     [Test]
+    public async Task ScheduleStoreListAsync_SchemaMissing_ReportsMissingSchemaLikeTheJobStore()
+    {
+        var store = new SqliteScheduleStore(_database.Options, _time);
+
+        var exception = await Assert.ThrowsAsync<JobStoreException>(async () => await store.ListAsync());
+
+        Assert.That(exception!.SchemaMissing, Is.True);
+        Assert.That(exception.Message, Does.Contain("schedule tables are missing").And.Contain("run `jobrunners migrate`"));
+    }
+
+    [Test]
     public async Task InsertAsync_Timestamps_StoredAsUnixMillisecondsInteger()
     {
         var store = new SqliteJobStore(_database.Options, _time);

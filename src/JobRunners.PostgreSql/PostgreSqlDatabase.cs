@@ -1,0 +1,125 @@
+using System.Text.RegularExpressions;
+using Npgsql;
+
+namespace JobRunners.PostgreSql;
+
+/// <summary>
+/// The connection pool and schema both PostgreSQL stores use: who owns the pool, how connections open, and how
+/// driver errors become <see cref="JobStoreException"/>s that say what to do.
+/// </summary>
+internal sealed partial class PostgreSqlDatabase : IAsyncDisposable, IDisposable
+{
+    public const string ConnectionSetting = "ConnectionStrings:JobRunners";
+
+    private readonly bool _ownsDataSource;
+    private readonly string _server;
+    private readonly string _database;
+
+    private PostgreSqlDatabase(NpgsqlDataSource dataSource, bool ownsDataSource, string schema)
+    {
+        DataSource = dataSource;
+        _ownsDataSource = ownsDataSource;
+        Schema = schema;
+        QuotedSchema = $"\"{schema}\"";
+        var builder = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
+        _server = $"{builder.Host ?? "localhost"}:{builder.Port}";
+        _database = builder.Database ?? builder.Username ?? "(default)";
+    }
+
+    public NpgsqlDataSource DataSource { get; }
+
+    public string Schema { get; }
+
+    public string QuotedSchema { get; }
+
+    /// <summary>A pool of its own, made from <see cref="PostgreSqlStoreOptions.ConnectionString"/> and disposed with this.</summary>
+    public static PostgreSqlDatabase Create(PostgreSqlStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var schema = ValidSchema(options);
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            throw new ArgumentException(
+                $"PostgreSqlStoreOptions.ConnectionString is empty: set `{ConnectionSetting}`, e.g. \"Host=localhost;Username=app;Password=...;Database=app\".",
+                nameof(options));
+        }
+
+        return new PostgreSqlDatabase(NpgsqlDataSource.Create(options.ConnectionString), ownsDataSource: true, schema);
+    }
+
+    /// <summary>The caller's pool, which the caller keeps owning.</summary>
+    public static PostgreSqlDatabase Borrow(NpgsqlDataSource dataSource, PostgreSqlStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(options);
+        return new PostgreSqlDatabase(dataSource, ownsDataSource: false, ValidSchema(options));
+    }
+
+    public async ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new JobStoreException(
+                $"Cannot connect to the JobRunners PostgreSQL server at {_server} (database '{_database}'): {exception.Message} " +
+                $"Check the connection string in the setting `{ConnectionSetting}` and that the server is running.",
+                exception);
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> on an open connection; a missing table or schema means migrations were not applied.</summary>
+    /// <param name="work">The statements.</param>
+    /// <param name="missing">What is missing when a table is, e.g. "schema is" or "schedule tables are".</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    public async ValueTask<T> WithConnectionAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, string missing, CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            try
+            {
+                return await work(connection, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName)
+            {
+                throw new JobStoreException(
+                    $"The JobRunners {missing} missing in the PostgreSQL database '{_database}' on {_server} (schema \"{Schema}\"): " +
+                    "run `jobrunners migrate`, or set JobRunners:MigrateOnStartup=true.",
+                    exception,
+                    schemaMissing: true);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_ownsDataSource)
+        {
+            await DataSource.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_ownsDataSource)
+        {
+            DataSource.Dispose();
+        }
+    }
+
+    private static string ValidSchema(PostgreSqlStoreOptions options)
+    {
+        var schema = options.Schema;
+        return !string.IsNullOrEmpty(schema) && SchemaName().IsMatch(schema)
+            ? schema
+            : throw new ArgumentException(
+                $"PostgreSqlStoreOptions.Schema '{schema}' is not a valid schema name: use letters, digits and underscores, not starting with a digit (at most 63).",
+                nameof(options));
+    }
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,62}$", RegexOptions.CultureInvariant)]
+    private static partial Regex SchemaName();
+}
