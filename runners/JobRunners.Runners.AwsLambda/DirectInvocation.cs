@@ -38,11 +38,11 @@ internal static class DirectInvocation
 
     private static async Task<DirectResult> RunTaskAsync(LambdaFunctionContext context, JobEnvelope envelope, string text, CancellationToken cancellationToken)
     {
-        var outcome = await context.Executor.ExecuteEnvelopeAsync(text, cancellationToken).ConfigureAwait(false);
-        return outcome.Action switch
+        var outcome = await context.Executor.ExecuteEnvelopeAsync(text, default, cancellationToken).ConfigureAwait(false);
+        return outcome.Kind switch
         {
-            MessageAction.Delete => new DirectResult("task", envelope.Name, null, "Succeeded", NextNone, null, null),
-            MessageAction.Park => throw new LambdaEventException($"Task '{envelope.Name}' cannot run: {outcome.Reason} Lambda retries the event and then keeps it in the function's on-failure destination or dead-letter queue, if one is configured."),
+            JobOutcomeKind.Succeeded => new DirectResult("task", envelope.Name, null, "Succeeded", NextNone, null, null),
+            JobOutcomeKind.Rejected => throw new LambdaEventException($"Task '{envelope.Name}' cannot run: {outcome.Reason} Lambda retries the event and then keeps it in the function's on-failure destination or dead-letter queue, if one is configured."),
             _ => throw new LambdaEventException($"Task '{envelope.Name}' failed: {outcome.Reason}. Lambda runs it again (up to the function's MaximumRetryAttempts), then keeps the event in its on-failure destination or dead-letter queue, if one is configured."),
         };
     }
@@ -53,32 +53,38 @@ internal static class DirectInvocation
         var waitUntil = context.Time.GetUtcNow() + context.Options.MaxInlineWait;
         while (true)
         {
-            var outcome = await context.Executor.ExecuteEnvelopeAsync(text, options, cancellationToken).ConfigureAwait(false);
-            var execution = outcome.Execution ?? throw new LambdaEventException($"Job message {envelope.JobId} ({envelope.Name}) could not be handled: {outcome.Reason}");
-            switch (execution.Status)
+            var outcome = await context.Executor.ExecuteJobAsync(envelope.JobId!.Value, options, cancellationToken).ConfigureAwait(false);
+            switch (outcome.Kind)
             {
-                case ExecutionStatus.NotDue or ExecutionStatus.QueueLocked when execution.RetryAt <= waitUntil:
-                    await WaitUntilAsync(context, execution.RetryAt!.Value, cancellationToken).ConfigureAwait(false);
+                case JobOutcomeKind.NotDue when outcome.RetryAt <= waitUntil:
+                    await WaitUntilAsync(context, outcome.RetryAt!.Value, cancellationToken).ConfigureAwait(false);
                     continue;
 
-                case ExecutionStatus.NotDue:
-                    // Every send is of a due row, and a retried row goes back to the outbox, so a row due much later
-                    // means this delivery is a stale duplicate: the outbox sends the row once it is due.
-                    context.Logger.LogInformation("Job {JobId} ({JobType}) is not due until {RunAt:O}; this delivery is a stale duplicate and is dropped.", execution.JobId, envelope.Name, execution.RetryAt);
-                    return Result(envelope, execution, NextStale);
+                case JobOutcomeKind.NotDue:
+                    var row = await context.Store.GetAsync(envelope.JobId!.Value, cancellationToken).ConfigureAwait(false);
+                    if (row is null || row.RunAt > context.Time.GetUtcNow())
+                    {
+                        // Every send is of a due row, and a retried row goes back to the outbox, so a row due much
+                        // later means this delivery is a stale duplicate: the outbox sends the row once it is due.
+                        context.Logger.LogInformation("Job {JobId} ({JobType}) is not due until {RunAt:O}; this delivery is a stale duplicate and is dropped.", envelope.JobId, envelope.Name, row?.RunAt);
+                        return Result(envelope, outcome, NextStale, row);
+                    }
 
-                case ExecutionStatus.QueueLocked:
-                    // Still wait out the lock's retry interval, so a zero MaxInlineWait cannot spin invocations.
-                    await WaitUntilAsync(context, execution.RetryAt!.Value, cancellationToken).ConfigureAwait(false);
-                    await HandOverAsync(context, envelope, execution, cancellationToken).ConfigureAwait(false);
-                    return Result(envelope, execution, NextReinvoked);
+                    // Its queue is held by a locking job. Still wait out the retry interval, so a zero MaxInlineWait
+                    // cannot spin invocations, then hand it to a fresh invocation.
+                    await WaitUntilAsync(context, outcome.RetryAt!.Value, cancellationToken).ConfigureAwait(false);
+                    await HandOverAsync(context, row, cancellationToken).ConfigureAwait(false);
+                    return Result(envelope, outcome, NextReinvoked, row);
 
-                case ExecutionStatus.RetryScheduled or ExecutionStatus.Released:
-                    context.Logger.LogInformation("Job {JobId} ({JobType}) was returned to the outbox; it is invoked again at {RetryAt:O}.", execution.JobId, envelope.Name, execution.RetryAt);
-                    return Result(envelope, execution, NextOutbox);
+                case JobOutcomeKind.Retry or JobOutcomeKind.Released:
+                    context.Logger.LogInformation("Job {JobId} ({JobType}) was returned to the outbox; it is invoked again at {RetryAt:O}.", envelope.JobId, envelope.Name, outcome.RetryAt);
+                    return Result(envelope, outcome, NextOutbox);
+
+                case JobOutcomeKind.Rejected or JobOutcomeKind.NotServed:
+                    throw new LambdaEventException($"Job message {envelope.JobId} ({envelope.Name}) could not be handled: {outcome.Reason}");
 
                 default:
-                    return Result(envelope, execution, NextNone);
+                    return Result(envelope, outcome, NextNone);
             }
         }
     }
@@ -88,11 +94,11 @@ internal static class DirectInvocation
     /// the function's timeout. Nothing else would send it again (its row stays dispatched), so a failure throws and
     /// Lambda's retry of this event takes over.
     /// </summary>
-    private static async Task HandOverAsync(LambdaFunctionContext context, JobEnvelope envelope, ExecutionOutcome execution, CancellationToken cancellationToken)
+    private static async Task HandOverAsync(LambdaFunctionContext context, JobRequest job, CancellationToken cancellationToken)
     {
-        if (context.Runner is not AwsLambdaJobRunner runner || execution.Job is not { } job)
+        if (context.Runner is not AwsLambdaJobRunner runner)
         {
-            throw new LambdaEventException($"Job {execution.JobId} ({envelope.Name}) waits for its locked queue, and this function cannot invoke itself again because its runner is '{context.Runner.Name}', not aws-lambda. Lambda retries this event; set JOB_RUNNER=aws-lambda in the function.");
+            throw new LambdaEventException($"Job {job.Id} ({job.JobType}) waits for its locked queue, and this function cannot invoke itself again because its runner is '{context.Runner.Name}', not aws-lambda. Lambda retries this event; set JOB_RUNNER=aws-lambda in the function.");
         }
 
         try
@@ -115,6 +121,6 @@ internal static class DirectInvocation
         }
     }
 
-    private static DirectResult Result(JobEnvelope envelope, ExecutionOutcome execution, string next) =>
-        new("job", envelope.Name, execution.JobId, execution.Status.ToString(), next, execution.RetryAt, execution.Job?.QueueName);
+    private static DirectResult Result(JobEnvelope envelope, JobOutcome outcome, string next, JobRequest? row = null) =>
+        new("job", envelope.Name, envelope.JobId, outcome.Kind.ToString(), next, outcome.RetryAt, row?.QueueName);
 }

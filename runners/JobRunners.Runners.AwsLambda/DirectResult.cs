@@ -6,7 +6,7 @@ namespace JobRunners.Runners.AwsLambda;
 /// <param name="Kind"><c>job</c> or <c>task</c>.</param>
 /// <param name="Name">The job type or task name.</param>
 /// <param name="JobId">The row id, for jobs.</param>
-/// <param name="Status">What happened: an <see cref="ExecutionStatus"/> name, or <c>Succeeded</c> for a task.</param>
+/// <param name="Status">What happened: a <see cref="JobOutcomeKind"/> name, or <c>Succeeded</c> for a task.</param>
 /// <param name="Next">What happens next: <c>none</c>, <c>outbox</c> (invoked again when due), <c>reinvoked</c>, <c>stale</c>.</param>
 /// <param name="RetryAt">When the job runs again, if it does.</param>
 /// <param name="Queue">The job's queue.</param>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
@@ -22,18 +21,15 @@ internal static class SqsEventBatch
             return await RunInOrderAsync(context, batch, cancellationToken).ConfigureAwait(false);
         }
 
-        var failures = new ConcurrentBag<string>();
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = context.Options.SqsConcurrency, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(batch, parallel, async (record, ct) =>
+        // One claim per chunk of at most SqsConcurrency records; the chunk's jobs then run side by side.
+        var failed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var chunk in batch.Chunk(Math.Max(1, context.Options.SqsConcurrency)))
         {
-            if (!await RunRecordAsync(context, record, ct).ConfigureAwait(false))
-            {
-                failures.Add(record.MessageId);
-            }
-        }).ConfigureAwait(false);
+            var kept = await RunTogetherAsync(context, chunk, cancellationToken).ConfigureAwait(false);
+            failed.UnionWith(kept);
+        }
 
         // Report in the event's order: easier to read in logs and tests.
-        var failed = failures.ToHashSet(StringComparer.Ordinal);
         return batch.Select(r => r.MessageId).Where(failed.Contains).ToList();
     }
 
@@ -45,7 +41,8 @@ internal static class SqsEventBatch
     {
         for (var i = 0; i < batch.Count; i++)
         {
-            if (!await RunRecordAsync(context, batch[i], cancellationToken).ConfigureAwait(false))
+            var kept = await RunTogetherAsync(context, [batch[i]], cancellationToken).ConfigureAwait(false);
+            if (kept.Count > 0)
             {
                 return batch.Skip(i).Select(r => r.MessageId).ToList();
             }
@@ -54,19 +51,43 @@ internal static class SqsEventBatch
         return [];
     }
 
-    /// <summary>Runs one record; true when its message can be deleted.</summary>
-    private static async Task<bool> RunRecordAsync(LambdaFunctionContext context, SqsRecord record, CancellationToken cancellationToken)
+    /// <summary>Runs records with one claim for their job rows; returns the ids of the records to keep.</summary>
+    private static async Task<IReadOnlyList<string>> RunTogetherAsync(LambdaFunctionContext context, SqsRecord[] records, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<Task<JobOutcome>> runs;
+        try
+        {
+            runs = await context.Executor.ExecuteEnvelopesAsync(records.Select(r => r.Body).ToList(), default, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return records.Select(r => r.MessageId).ToList();
+        }
+#pragma warning disable CA1031 // Records that cannot be claimed (store outage) are reported as failed and come back.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            context.Logger.LogError(ex, "{Count} SQS message(s) could not be handled; they are reported as failed and come back after the visibility timeout.", records.Length);
+            return records.Select(r => r.MessageId).ToList();
+        }
+
+        var keep = await Task.WhenAll(records.Select((record, i) => KeepAsync(context, record, runs[i], cancellationToken))).ConfigureAwait(false);
+        return records.Where((_, i) => keep[i]).Select(r => r.MessageId).ToList();
+    }
+
+    /// <summary>What the outcome means for the record: true when it must be kept (reported as a batch item failure).</summary>
+    private static async Task<bool> KeepAsync(LambdaFunctionContext context, SqsRecord record, Task<JobOutcome> run, CancellationToken cancellationToken)
     {
         try
         {
-            var outcome = await context.Executor.ExecuteEnvelopeAsync(record.Body, cancellationToken).ConfigureAwait(false);
-            switch (outcome.Action)
+            var outcome = await run.ConfigureAwait(false);
+            switch (outcome.Kind)
             {
-                case MessageAction.Delete:
-                    return true;
-                case MessageAction.Park:
-                    context.Logger.LogError("SQS message {MessageId} can never run ({Reason}); it is reported as failed so the queue's redrive policy moves it to the dead-letter queue after maxReceiveCount (received {ReceiveCount} times so far).", record.MessageId, outcome.Reason, record.ReceiveCount);
+                case JobOutcomeKind.Succeeded or JobOutcomeKind.Failed or JobOutcomeKind.Cancelled or JobOutcomeKind.LeaseLost or JobOutcomeKind.Skipped:
                     return false;
+                case JobOutcomeKind.Rejected:
+                    context.Logger.LogError("SQS message {MessageId} can never run ({Reason}); it is reported as failed so the queue's redrive policy moves it to the dead-letter queue after maxReceiveCount (received {ReceiveCount} times so far).", record.MessageId, outcome.Reason, record.ReceiveCount);
+                    return true;
                 default:
                     if (outcome.RetryAt is { } at)
                     {
@@ -74,20 +95,20 @@ internal static class SqsEventBatch
                         await context.Visibility.TryDelayAsync(record, delay > TimeSpan.Zero ? delay : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
                     }
 
-                    context.Logger.LogInformation("SQS message {MessageId} runs again later ({Reason}).", record.MessageId, outcome.Reason);
-                    return false;
+                    context.Logger.LogInformation("SQS message {MessageId} runs again later ({Outcome}).", record.MessageId, outcome);
+                    return true;
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return false;
+            return true;
         }
 #pragma warning disable CA1031 // A record that throws (store outage) is reported as failed; the others still count.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
             context.Logger.LogError(ex, "SQS message {MessageId} could not be handled; it is reported as failed and comes back after the visibility timeout.", record.MessageId);
-            return false;
+            return true;
         }
     }
 

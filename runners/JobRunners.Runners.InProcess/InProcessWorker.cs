@@ -18,7 +18,9 @@ internal sealed class InProcessWorker : IHostedService, IAsyncDisposable
     private readonly ILogger<InProcessWorker> _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _interrupt = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, byte> _work = new();
     private Task _running = Task.CompletedTask;
+    private SemaphoreSlim? _slots;
     private int _droppedTasks;
 
     private readonly IHostApplicationLifetime? _lifetime;
@@ -41,10 +43,11 @@ internal sealed class InProcessWorker : IHostedService, IAsyncDisposable
             throw new JobRunnerException("In-process runner settings are invalid: " + string.Join(" ", problems));
         }
 
-        var consumers = Enumerable.Range(0, _options.Workers).Select(_ => Task.Run(() => ConsumeAsync(_interrupt.Token), CancellationToken.None));
+        _slots = new SemaphoreSlim(_options.Workers, _options.Workers);
+        var consumer = Task.Run(() => ConsumeAsync(_interrupt.Token), CancellationToken.None);
         var scheduler = Task.Run(() => _queue.Delayed.RunAsync(DeliverDueAsync, _stopping.Token), CancellationToken.None);
         var adopt = Task.Run(() => AdoptQueuedRowsAsync(_stopping.Token), CancellationToken.None);
-        _running = Task.WhenAll(consumers.Append(scheduler).Append(adopt));
+        _running = Task.WhenAll(consumer, scheduler, adopt);
 
         // Stop taking new work as soon as the application begins to stop, before other services' shutdown.
         _onStopping = _lifetime?.ApplicationStopping.Register(BeginStopping) ?? default;
@@ -74,6 +77,7 @@ internal sealed class InProcessWorker : IHostedService, IAsyncDisposable
         await _onStopping.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
         _interrupt.Dispose();
+        _slots?.Dispose();
     }
 
     private void BeginStopping()
@@ -85,23 +89,58 @@ internal sealed class InProcessWorker : IHostedService, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Takes as many items as there are free workers, runs tasks at once, and claims the jobs among them in one
+    /// statement; each item holds a worker until it ended. Returns when the channel is completed and drained and
+    /// everything taken has ended.
+    /// </summary>
     private async Task ConsumeAsync(CancellationToken interrupt)
     {
         var reader = _queue.Reader;
+        var slots = _slots!;
+        var items = new List<WorkItem>(_options.Workers);
         try
         {
             while (await reader.WaitToReadAsync(interrupt).ConfigureAwait(false))
             {
-                while (reader.TryRead(out var item))
+                await slots.WaitAsync(interrupt).ConfigureAwait(false);
+                var free = 1;
+                while (free < _options.Workers && slots.Wait(0, CancellationToken.None))
+                {
+                    free++;
+                }
+
+                items.Clear();
+                while (items.Count < free && reader.TryRead(out var item))
+                {
+                    items.Add(item);
+                }
+
+                var jobs = new List<long>(items.Count);
+                foreach (var item in items)
                 {
                     if (item.Task is { } task)
                     {
-                        await RunTaskAsync(task, interrupt).ConfigureAwait(false);
+                        Track(RunTaskAsync(task, slots, interrupt));
                     }
-                    else if (!_stopping.IsCancellationRequested)
+                    else if (_stopping.IsCancellationRequested)
                     {
-                        await RunJobAsync(item.JobId, interrupt).ConfigureAwait(false);
+                        // Stopping: the job stays queued in its row and runs after the next start.
+                        slots.Release();
                     }
+                    else
+                    {
+                        jobs.Add(item.JobId);
+                    }
+                }
+
+                if (free > items.Count)
+                {
+                    slots.Release(free - items.Count);
+                }
+                if (jobs.Count > 0)
+                {
+                    await RunJobsAsync(jobs, slots, interrupt).ConfigureAwait(false);
                 }
             }
         }
@@ -115,6 +154,8 @@ internal sealed class InProcessWorker : IHostedService, IAsyncDisposable
                 }
             }
         }
+
+        await Task.WhenAll(_work.Keys).ConfigureAwait(false);
     }
 
     private async ValueTask DeliverDueAsync(long jobId, CancellationToken stopping)
@@ -129,8 +170,9 @@ internal sealed class InProcessWorker : IHostedService, IAsyncDisposable
         }
     }
 
-    private async Task RunTaskAsync(PreparedTask task, CancellationToken interrupt)
+    private async Task RunTaskAsync(PreparedTask task, SemaphoreSlim slots, CancellationToken interrupt)
     {
+        await Task.Yield();
         try
         {
             await _services.Executor.ExecuteTaskAsync(task, interrupt).ConfigureAwait(false);
@@ -141,21 +183,53 @@ internal sealed class InProcessWorker : IHostedService, IAsyncDisposable
         {
             _logger.LogError(ex, "Task '{Task}' failed.", task.Name);
         }
+        finally
+        {
+            slots.Release();
+        }
     }
 
-    private async Task RunJobAsync(long jobId, CancellationToken interrupt)
+    /// <summary>Claims the jobs in one statement, then lets each run in its worker slot.</summary>
+    private async Task RunJobsAsync(List<long> jobIds, SemaphoreSlim slots, CancellationToken interrupt)
+    {
+        IReadOnlyList<Task<JobOutcome>> runs;
+        try
+        {
+            runs = await _services.Executor.ExecuteJobsAsync(jobIds, default, interrupt).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+        {
+            slots.Release(jobIds.Count);
+            throw;
+        }
+#pragma warning disable CA1031 // A store outage while claiming is logged; the rows stay queued and are picked up at the next start or by the outbox.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _logger.LogError(ex, "Could not claim {Count} job(s); they stay queued and run after the next start.", jobIds.Count);
+            slots.Release(jobIds.Count);
+            return;
+        }
+
+        for (var i = 0; i < jobIds.Count; i++)
+        {
+            Track(FollowAsync(jobIds[i], runs[i], slots));
+        }
+    }
+
+    private async Task FollowAsync(long jobId, Task<JobOutcome> run, SemaphoreSlim slots)
     {
         try
         {
-            var outcome = await _services.Executor.ExecuteJobAsync(jobId, interrupt).ConfigureAwait(false);
-            if (outcome.RetryAt is { } at && outcome.Status != ExecutionStatus.Released)
+            var outcome = await run.ConfigureAwait(false);
+            if (outcome.Kind is JobOutcomeKind.Retry or JobOutcomeKind.NotDue && outcome.RetryAt is { } at)
             {
                 _queue.Delayed.Schedule(jobId, at);
             }
         }
-        catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            throw;
+            // Interrupted: the row stays queued (or its lease lapses) and runs after the next start.
         }
 #pragma warning disable CA1031 // A store outage while finishing a job is logged; the lease lapses and the job is rescued.
         catch (Exception ex)
@@ -163,6 +237,16 @@ internal sealed class InProcessWorker : IHostedService, IAsyncDisposable
         {
             _logger.LogError(ex, "Job {JobId} could not be run or its outcome not recorded; if it was claimed, its lease lapses and it is rescued.", jobId);
         }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    private void Track(Task work)
+    {
+        _work.TryAdd(work, 0);
+        _ = work.ContinueWith(static (done, state) => ((System.Collections.Concurrent.ConcurrentDictionary<Task, byte>)state!).TryRemove(done, out _), _work, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     private async Task AdoptQueuedRowsAsync(CancellationToken stopping)

@@ -3,75 +3,18 @@ using JobRunners.Storage;
 namespace JobRunners.Runners.PostgreSql;
 
 /// <content>
-/// Batches in one statement: the rows of a batch (jobs without unique keys, or tasks) and their NOTIFY are
-/// written together, one round trip for the whole batch.
+/// Writing is dispatching: rows (jobs, or tasks as task rows) and the NOTIFY that wakes workers go out in one
+/// statement, one round trip for one job or a whole batch.
 /// </content>
 internal sealed partial class PostgreSqlJobRunner
 {
-    /// <inheritdoc />
-    /// <remarks>
-    /// Jobs without a unique key are written in one statement with their NOTIFY; jobs with one go through the
-    /// store's insert, which returns the existing unfinished row on a clash.
-    /// </remarks>
-    public override async ValueTask<IReadOnlyList<DispatchResult>> DispatchJobsAsync(IReadOnlyList<JobDispatch> jobs, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(jobs);
-        var results = new DispatchResult[jobs.Count];
-        var bulk = new List<(int Index, NewJobRequest Row)>(jobs.Count);
-        var keyed = new List<int>();
-        for (var i = 0; i < jobs.Count; i++)
-        {
-            try
-            {
-                var row = PrepareJob(jobs[i].JobType, jobs[i].Payload, jobs[i].Options);
-                if (row.UniqueKey is null)
-                {
-                    bulk.Add((i, row));
-                }
-                else
-                {
-                    keyed.Add(i);
-                }
-            }
-            catch (JobRunnerException ex)
-            {
-                results[i] = DispatchResult.Failure(i, ex);
-            }
-        }
+    protected override bool SendsOnWrite => true;
 
-        if (bulk.Count > 0)
-        {
-            try
-            {
-                var written = await WriteAndAnnounceAsync(bulk.Select(b => b.Row).ToList(), cancellationToken).ConfigureAwait(false);
-                for (var k = 0; k < bulk.Count; k++)
-                {
-                    results[bulk[k].Index] = DispatchResult.Success(bulk[k].Index, written[k]);
-                }
-            }
-            catch (JobRunnerException ex)
-            {
-                // One statement: every row of the batch was written, or none was.
-                foreach (var (index, _) in bulk)
-                {
-                    results[index] = DispatchResult.Failure(index, ex);
-                }
-            }
-        }
+    protected override ValueTask<IReadOnlyList<InsertResult>> WriteJobsAsync(IReadOnlyList<NewJobRequest> jobs, CancellationToken cancellationToken) =>
+        WriteAndAnnounceAsync(jobs, cancellationToken);
 
-        if (keyed.Count > 0)
-        {
-            var keyedResults = await base.DispatchJobsAsync(keyed.Select(i => jobs[i]).ToList(), cancellationToken).ConfigureAwait(false);
-            for (var k = 0; k < keyed.Count; k++)
-            {
-                results[keyed[k]] = keyedResults[k] with { Index = keyed[k] };
-            }
-        }
-
-        return results;
-    }
-
-    protected override ValueTask SendTaskAsync(PreparedTask task, CancellationToken cancellationToken) => WriteTasksAsync([task], cancellationToken);
+    protected override async ValueTask SendTaskAsync(PreparedTask task, CancellationToken cancellationToken) =>
+        await WriteTasksAsync([task], cancellationToken).ConfigureAwait(false);
 
     protected override async ValueTask<IReadOnlyList<Exception?>> SendTasksAsync(IReadOnlyList<PreparedTask> tasks, CancellationToken cancellationToken)
     {
@@ -103,5 +46,19 @@ internal sealed partial class PostgreSqlJobRunner
             Dispatched = true,
         }).ToList();
         await WriteAndAnnounceAsync(rows, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes rows and their wake-ups in one statement; with LISTEN off, wakes this process's worker directly.</summary>
+    private async ValueTask<IReadOnlyList<InsertResult>> WriteAndAnnounceAsync(IReadOnlyList<NewJobRequest> rows, CancellationToken cancellationToken)
+    {
+        var now = Services.TimeProvider.GetUtcNow();
+        var messages = WakeMessage.For(rows.Select(row => (row.JobType, row.QueueName, row.RunAt ?? now)), now);
+        var written = await Store.InsertAndNotifyAsync(rows, Channel, _options.Listen ? messages : [], cancellationToken).ConfigureAwait(false);
+        if (!_options.Listen)
+        {
+            _local.Publish(messages);
+        }
+
+        return written;
     }
 }

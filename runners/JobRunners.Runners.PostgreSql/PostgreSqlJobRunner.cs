@@ -7,8 +7,8 @@ namespace JobRunners.Runners.PostgreSql;
 
 /// <summary>
 /// <c>JOB_RUNNER=postgres</c>: the <c>job_request</c> table of the PostgreSQL store is the queue. Writing a job's
-/// row is the enqueue (delays are native: <c>run_at</c>); a NOTIFY then wakes idle workers in every process.
-/// Tasks are rows too (see <see cref="TaskRows"/>), written with their NOTIFY in one statement.
+/// row is the enqueue (delays are native: <c>run_at</c>), in one statement with the NOTIFY that wakes idle workers
+/// in every process. Tasks are rows too (durable tasks, see <see cref="TaskRows"/>), written the same way.
 /// </summary>
 internal sealed partial class PostgreSqlJobRunner : JobRunnerBase
 {
@@ -95,19 +95,5 @@ internal sealed partial class PostgreSqlJobRunner : JobRunnerBase
             // The row is written and is the queue: without the wake-up, workers still find it at their next poll.
             _logger.LogWarning(ex, "Could not notify workers of {Count} new job(s); they are queued and run after the next poll ({PollInterval}).", jobs.Count, _options.PollInterval);
         }
-    }
-
-    /// <summary>Writes rows and their wake-ups in one statement; with LISTEN off, wakes this process's worker directly.</summary>
-    private async ValueTask<IReadOnlyList<JobRequest>> WriteAndAnnounceAsync(IReadOnlyList<NewJobRequest> rows, CancellationToken cancellationToken)
-    {
-        var now = Services.TimeProvider.GetUtcNow();
-        var messages = WakeMessage.For(rows.Select(row => (row.JobType, row.QueueName, row.RunAt ?? now)), now);
-        var written = await Store.InsertAndNotifyAsync(rows, Channel, _options.Listen ? messages : [], cancellationToken).ConfigureAwait(false);
-        if (!_options.Listen)
-        {
-            _local.Publish(messages);
-        }
-
-        return written;
     }
 }

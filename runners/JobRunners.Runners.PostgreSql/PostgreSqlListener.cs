@@ -82,17 +82,50 @@ internal sealed class PostgreSqlListener
             _failures = 0;
             _listening.TrySetResult();
             _onListening();
-            while (!stoppingToken.IsCancellationRequested)
+            try
             {
-                if (!await connection.WaitAsync(KeepAlive, stoppingToken).ConfigureAwait(false))
+                while (!stoppingToken.IsCancellationRequested)
                 {
-                    var ping = new NpgsqlCommand("SELECT 1", connection);
-                    await using (ping.ConfigureAwait(false))
+                    if (!await connection.WaitAsync(KeepAlive, stoppingToken).ConfigureAwait(false))
                     {
-                        await ping.ExecuteScalarAsync(stoppingToken).ConfigureAwait(false);
+                        var ping = new NpgsqlCommand("SELECT 1", connection);
+                        await using (ping.ConfigureAwait(false))
+                        {
+                            await ping.ExecuteScalarAsync(stoppingToken).ConfigureAwait(false);
+                        }
                     }
                 }
             }
+            finally
+            {
+                await UnlistenAsync(connection).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The connection goes back to the store's pool, which does not reset connections: stop listening first, so
+    /// no other use of it receives this channel's notifications.
+    /// </summary>
+    private static async Task UnlistenAsync(NpgsqlConnection connection)
+    {
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            return;
+        }
+
+        try
+        {
+            var unlisten = new NpgsqlCommand("UNLISTEN *", connection);
+            await using (unlisten.ConfigureAwait(false))
+            {
+                await unlisten.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+#pragma warning disable CA1031 // A broken connection is discarded by the pool anyway.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
         }
     }
 }

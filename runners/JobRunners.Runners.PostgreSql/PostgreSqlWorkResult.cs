@@ -24,28 +24,28 @@ public sealed record PostgreSqlWorkResult
     /// <summary>Job and task attempts started.</summary>
     public int Total => JobsRun + TasksRun;
 
-    internal PostgreSqlWorkResult Add(WorkOutcome outcome)
+    internal PostgreSqlWorkResult Add(JobRequest row, JobOutcome? outcome)
     {
-        if (!outcome.Ran)
+        if (outcome is not { Ran: true } ran)
         {
             return this;
         }
 
-        if (outcome.IsTask)
+        if (TaskRows.IsTask(row.JobType))
         {
             return this with
             {
                 TasksRun = TasksRun + 1,
-                TasksFailed = TasksFailed + (outcome.Status is ExecutionStatus.RetryScheduled or ExecutionStatus.Failed ? 1 : 0),
+                TasksFailed = TasksFailed + (ran.Kind is JobOutcomeKind.Retry or JobOutcomeKind.Failed ? 1 : 0),
             };
         }
 
         return this with
         {
             JobsRun = JobsRun + 1,
-            JobsSucceeded = JobsSucceeded + (outcome.Status == ExecutionStatus.Succeeded ? 1 : 0),
-            JobsRetried = JobsRetried + (outcome.Status == ExecutionStatus.RetryScheduled ? 1 : 0),
-            JobsFailed = JobsFailed + (outcome.Status is ExecutionStatus.Failed or ExecutionStatus.Cancelled ? 1 : 0),
+            JobsSucceeded = JobsSucceeded + (ran.Kind == JobOutcomeKind.Succeeded ? 1 : 0),
+            JobsRetried = JobsRetried + (ran.Kind == JobOutcomeKind.Retry ? 1 : 0),
+            JobsFailed = JobsFailed + (ran.Kind is JobOutcomeKind.Failed or JobOutcomeKind.Cancelled ? 1 : 0),
         };
     }
 }

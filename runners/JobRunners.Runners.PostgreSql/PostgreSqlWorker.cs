@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace JobRunners.Runners.PostgreSql;
 
 /// <summary>
-/// The long-running worker: fetches due rows while it has free slots, sleeps until a notification, a known due
+/// The long-running worker: claims due rows in one statement while it has free slots, sleeps until a notification, a known due
 /// time or the poll interval, and on stop finishes running work within the shutdown timeout before interrupting
 /// it (interrupted rows go back to queued without counting the attempt).
 /// </summary>
@@ -145,11 +145,10 @@ internal sealed class PostgreSqlWorker : IHostedService, IAsyncDisposable
                 free++;
             }
 
-            int reserved;
-            IReadOnlyList<WorkItem> items;
+            IReadOnlyList<JobRequest> claimed;
             try
             {
-                (reserved, items) = await engine.FetchAsync(free, stopping).ConfigureAwait(false);
+                claimed = await engine.ClaimAsync(free, stopping).ConfigureAwait(false);
                 failures = 0;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
@@ -157,7 +156,7 @@ internal sealed class PostgreSqlWorker : IHostedService, IAsyncDisposable
                 slots.Release(free);
                 failures++;
                 var backoff = Backoff(failures, engine.Options.PollInterval);
-                _logger.LogError(ex, "Could not fetch jobs from PostgreSQL; trying again in {Delay}.", backoff);
+                _logger.LogError(ex, "Could not claim jobs from PostgreSQL; trying again in {Delay}.", backoff);
                 await WaitAsync(wake, backoff, stopping).ConfigureAwait(false);
                 continue;
             }
@@ -167,38 +166,38 @@ internal sealed class PostgreSqlWorker : IHostedService, IAsyncDisposable
                 return;
             }
 
-            if (items.Count < free)
+            if (claimed.Count < free)
             {
-                slots.Release(free - items.Count);
+                slots.Release(free - claimed.Count);
             }
 
-            foreach (var item in items)
+            foreach (var row in claimed)
             {
-                Track(RunAsync(engine, item, slots, wake));
+                Track(Task.Run(() => RunAsync(engine, row, slots, wake), CancellationToken.None));
             }
 
-            // A full fetch means more may be due: fetch again as soon as a slot is free.
-            if (reserved < free)
+            // A full claim means more may be due: claim again as soon as a slot is free.
+            if (claimed.Count < free)
             {
                 await WaitAsync(wake, engine.Options.PollInterval, stopping).ConfigureAwait(false);
             }
         }
     }
 
-    private async Task RunAsync(PostgreSqlWorkEngine engine, WorkItem item, SemaphoreSlim slots, WakeSignal wake)
+    private async Task RunAsync(PostgreSqlWorkEngine engine, JobRequest row, SemaphoreSlim slots, WakeSignal wake)
     {
         try
         {
-            var outcome = await engine.RunAsync(item, _interrupt.Token).ConfigureAwait(false);
-            if (outcome.WakeAt is { } at)
+            var outcome = await engine.RunAsync(row, _interrupt.Token).ConfigureAwait(false);
+            if (outcome is { Kind: JobOutcomeKind.Retry, RetryAt: { } at })
             {
                 wake.SetAt(at);
             }
 
-            if (outcome.FreedQueue)
+            if (row.LocksQueue)
             {
                 wake.Set();
-                await engine.AnnounceFreedQueueAsync(item.Row.QueueName, CancellationToken.None).ConfigureAwait(false);
+                await engine.AnnounceFreedQueueAsync(row.QueueName, CancellationToken.None).ConfigureAwait(false);
             }
         }
         finally

@@ -10,8 +10,6 @@ namespace JobRunners.Runners.PostgreSql;
 /// </summary>
 public sealed class PostgreSqlWorkerRunner
 {
-    private const int MaxRefusedClaims = 10;
-
     private readonly IServiceProvider _services;
 
     internal PostgreSqlWorkerRunner(IServiceProvider services) => _services = services;
@@ -28,25 +26,11 @@ public sealed class PostgreSqlWorkerRunner
     public async Task<PostgreSqlWorkResult> RunOnceAsync(CancellationToken cancellationToken = default)
     {
         var engine = Engine;
+        var claimed = await engine.ClaimAsync(1, cancellationToken).ConfigureAwait(false);
         var result = new PostgreSqlWorkResult();
-
-        // A claim can be lost to a racing worker; then the next due row is taken.
-        for (var tries = 0; tries < MaxRefusedClaims; tries++)
+        foreach (var row in claimed)
         {
-            var (reserved, items) = await engine.FetchAsync(1, cancellationToken).ConfigureAwait(false);
-            if (reserved == 0)
-            {
-                return result;
-            }
-
-            foreach (var item in items)
-            {
-                var outcome = await engine.RunAsync(item, cancellationToken).ConfigureAwait(false);
-                if (outcome.Ran)
-                {
-                    return result.Add(outcome);
-                }
-            }
+            result = result.Add(row, await engine.RunAsync(row, cancellationToken).ConfigureAwait(false));
         }
 
         return result;
@@ -64,7 +48,7 @@ public sealed class PostgreSqlWorkerRunner
     {
         var engine = Engine;
         var result = new PostgreSqlWorkResult();
-        var running = new List<Task<WorkOutcome>>();
+        var running = new List<(JobRequest Row, Task<JobOutcome?> Run)>();
         try
         {
             while (true)
@@ -75,9 +59,9 @@ public sealed class PostgreSqlWorkerRunner
                 if (free > 0 && !cancellationToken.IsCancellationRequested)
                 {
                     var asked = Math.Min(free, engine.BatchSize);
-                    var (reserved, items) = await engine.FetchAsync(asked, cancellationToken).ConfigureAwait(false);
-                    running.AddRange(items.Select(item => engine.RunAsync(item, cancellationToken)));
-                    exhausted = reserved < asked;
+                    var claimed = await engine.ClaimAsync(asked, cancellationToken).ConfigureAwait(false);
+                    running.AddRange(claimed.Select(row => (row, Task.Run(() => engine.RunAsync(row, cancellationToken), CancellationToken.None))));
+                    exhausted = claimed.Count < asked;
                     if (!exhausted && running.Count < engine.Options.Concurrency)
                     {
                         continue;
@@ -95,28 +79,28 @@ public sealed class PostgreSqlWorkerRunner
                 }
 
                 // Something ended: it may have freed a slot, a locked queue, or dispatched more work.
-                await Task.WhenAny(running).ConfigureAwait(false);
+                await Task.WhenAny(running.Select(r => r.Run)).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await Task.WhenAll(running).ConfigureAwait(false);
+            await Task.WhenAll(running.Select(r => r.Run)).ConfigureAwait(false);
             return Collect(running, result);
         }
         catch (Exception) when (running.Count > 0)
         {
-            await Task.WhenAll(running).ConfigureAwait(false);
+            await Task.WhenAll(running.Select(r => r.Run)).ConfigureAwait(false);
             throw;
         }
     }
 
-    private static PostgreSqlWorkResult Collect(List<Task<WorkOutcome>> running, PostgreSqlWorkResult result)
+    private static PostgreSqlWorkResult Collect(List<(JobRequest Row, Task<JobOutcome?> Run)> running, PostgreSqlWorkResult result)
     {
         for (var i = running.Count - 1; i >= 0; i--)
         {
-            if (running[i].IsCompleted)
+            if (running[i].Run.IsCompleted)
             {
-                result = result.Add(running[i].Result);
+                result = result.Add(running[i].Row, running[i].Run.Result);
                 running.RemoveAt(i);
             }
         }

@@ -28,10 +28,11 @@ internal sealed class SynchronousJobRunner : JobRunnerBase
         while (true)
         {
             var outcome = await Services.Executor.ExecuteJobAsync(job.Id, new JobExecutionOptions(IgnoreRunAt: true), cancellationToken).ConfigureAwait(false);
-            switch (outcome.Status)
+            switch (outcome.Kind)
             {
-                case ExecutionStatus.RetryScheduled when _options.WaitForBackoff:
-                case ExecutionStatus.QueueLocked:
+                case JobOutcomeKind.Retry when _options.WaitForBackoff:
+                case JobOutcomeKind.NotDue:
+                    // NotDue here means its queue is held by a locking job: wait for it.
                     var wait = outcome.RetryAt!.Value - time.GetUtcNow();
                     if (wait > TimeSpan.Zero)
                     {
@@ -39,7 +40,7 @@ internal sealed class SynchronousJobRunner : JobRunnerBase
                     }
 
                     continue;
-                case ExecutionStatus.RetryScheduled:
+                case JobOutcomeKind.Retry:
                     continue;
                 default:
                     return;

@@ -44,8 +44,38 @@ internal sealed partial class PostgreSqlDatabase : IAsyncDisposable, IDisposable
                 nameof(options));
         }
 
-        return new PostgreSqlDatabase(NpgsqlDataSource.Create(options.ConnectionString), ownsDataSource: true, schema);
+        return new PostgreSqlDatabase(NpgsqlDataSource.Create(WithDefaults(options.ConnectionString)), ownsDataSource: true, schema);
     }
+
+    /// <summary>
+    /// The connection string with the store's defaults for what it leaves unset: statements that run often are
+    /// prepared once per connection (<c>Max Auto Prepare</c>), and a connection going back to the pool is not reset
+    /// with a round trip (<c>No Reset On Close</c>; the store leaves no session state behind, and a listener
+    /// connection UNLISTENs before it goes back). Both are measured in docs/benchmarks.md.
+    /// </summary>
+    internal static string WithDefaults(string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!Has(given, "Max Auto Prepare", "MaxAutoPrepare"))
+        {
+            builder.MaxAutoPrepare = 32;
+            if (!Has(given, "Auto Prepare Min Usages", "AutoPrepareMinUsages"))
+            {
+                builder.AutoPrepareMinUsages = 2;
+            }
+        }
+
+        if (!Has(given, "No Reset On Close", "NoResetOnClose"))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        return builder.ConnectionString;
+    }
+
+    private static bool Has(System.Data.Common.DbConnectionStringBuilder given, params string[] names) =>
+        names.Any(name => given.ContainsKey(name));
 
     /// <summary>The caller's pool, which the caller keeps owning.</summary>
     public static PostgreSqlDatabase Borrow(NpgsqlDataSource dataSource, PostgreSqlStoreOptions options)

@@ -7,29 +7,36 @@ namespace JobRunners.PostgreSql;
 public sealed partial class PostgreSqlJobStore
 {
     /// <inheritdoc />
-    public ValueTask<ClaimResult> TryClaimAsync(long id, JobClaim claim, CancellationToken cancellationToken = default)
+    /// <remarks>One call of the <c>claim_jobs</c> function the migrations install; see its comments for how it keeps <c>locks_queue</c> exact.</remarks>
+    public ValueTask<IReadOnlyList<JobRequest>> ClaimAsync(JobClaimRequest request, CancellationToken cancellationToken = default)
     {
-        StoreArguments.ValidateClaim(claim);
+        StoreArguments.ValidateClaim(request);
+        if (request.Ids is { Count: 0 })
+        {
+            return ValueTask.FromResult<IReadOnlyList<JobRequest>>([]);
+        }
+
         var now = _timeProvider.GetUtcNow();
-        var parameters = new { Id = id, claim.WorkerId, LockedUntil = now + claim.Lease, Now = now, claim.IgnoreRunAt };
+        var parameters = new
+        {
+            request.WorkerId,
+            Now = now,
+            LockedUntil = now + request.Lease,
+            request.Limit,
+            Ids = request.Ids?.ToArray(),
+            request.IgnoreRunAt,
+            request.Runner,
+            JobTypes = request.JobTypes?.ToArray(),
+            Queues = request.Queues?.ToArray(),
+            LockSpace = Schema,
+        };
 
         return WithConnectionAsync(async (connection, token) =>
         {
-            var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
-            {
-                await connection.ExecuteAsync(Command(_sql.LockQueueForClaim, new { Id = id, LockSpace = Schema }, transaction, token))
-                    .ConfigureAwait(false);
-                var claimed = await connection.QuerySingleOrDefaultAsync<PostgreSqlJobRow>(
-                    Command(_sql.Claim, parameters, transaction, token)).ConfigureAwait(false);
-                await transaction.CommitAsync(token).ConfigureAwait(false);
-                if (claimed is not null)
-                {
-                    return new ClaimResult(ClaimStatus.Claimed, claimed.ToJobRequest());
-                }
-            }
+            var rows = await connection.QueryAsync<PostgreSqlJobRow>(Command(_sql.Claim, parameters, null, token)).ConfigureAwait(false);
 
-            return StoreArguments.Refused(await GetAsync(connection, id, token).ConfigureAwait(false), now, claim);
+            // RETURNING has no order; hand rows out in claim order.
+            return (IReadOnlyList<JobRequest>)rows.OrderByDescending(r => r.Priority).ThenBy(r => r.RunAt).ThenBy(r => r.Id).Select(r => r.ToJobRequest()).ToList();
         }, cancellationToken);
     }
 
@@ -44,29 +51,45 @@ public sealed partial class PostgreSqlJobStore
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> ExtendLeaseAsync(long id, string lockedBy, TimeSpan lease, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<long>> ExtendLeasesAsync(IReadOnlyCollection<long> ids, string lockedBy, TimeSpan lease, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(ids);
         StoreArguments.ValidateLease(lockedBy, lease);
+        if (ids.Count == 0)
+        {
+            return ValueTask.FromResult<IReadOnlyList<long>>([]);
+        }
+
         var now = _timeProvider.GetUtcNow();
-        return ExecuteAsync(_sql.ExtendLease, new { Id = id, LockedBy = lockedBy, LockedUntil = now + lease, Now = now }, cancellationToken);
+        var parameters = new { Ids = ids.ToArray(), LockedBy = lockedBy, LockedUntil = now + lease, Now = now };
+        return WithConnectionAsync(
+            async (connection, token) => (IReadOnlyList<long>)(await connection.QueryAsync<long>(Command(_sql.ExtendLeases, parameters, null, token)).ConfigureAwait(false)).ToList(),
+            cancellationToken);
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> FinishAttemptAsync(long id, string lockedBy, AttemptResult result, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<long>> CompleteAsync(IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken = default)
     {
-        StoreArguments.ValidateResult(lockedBy, result);
-        return ExecuteAsync(
-            _sql.FinishAttempt(result.Outcome),
-            new
-            {
-                Id = id,
-                LockedBy = lockedBy,
-                result.ResultMessage,
-                result.Error,
-                Undispatch = result.ReturnToOutbox,
-                RetryAt = result.RetryAt?.ToUniversalTime(),
-                Now = _timeProvider.GetUtcNow(),
-            },
+        StoreArguments.ValidateCompletions(completions);
+        if (completions.Count == 0)
+        {
+            return ValueTask.FromResult<IReadOnlyList<long>>([]);
+        }
+
+        var parameters = new
+        {
+            Ids = completions.Select(c => c.Id).ToArray(),
+            LockedBy = completions.Select(c => c.LockedBy).ToArray(),
+            Kinds = completions.Select(c => StoreArguments.StoredKind(c.Outcome.Kind)).ToArray(),
+            RetryAts = completions.Select(c => c.Outcome.RetryAt?.UtcDateTime).ToArray(),
+            Errors = completions.Select(c => c.Outcome.Reason).ToArray(),
+            Messages = completions.Select(c => c.ResultMessage).ToArray(),
+            Undispatch = completions.Select(c => c.ReturnToOutbox).ToArray(),
+            Remove = completions.Select(c => c.DeleteOnSuccess).ToArray(),
+            Now = _timeProvider.GetUtcNow(),
+        };
+        return WithConnectionAsync(
+            async (connection, token) => (IReadOnlyList<long>)(await connection.QueryAsync<long>(Command(_sql.Complete, parameters, null, token)).ConfigureAwait(false)).ToList(),
             cancellationToken);
     }
 

@@ -82,11 +82,26 @@ public sealed partial class PostgreSqlJobStore
     }
 
     /// <inheritdoc />
-    public async ValueTask MarkDispatchedAsync(long id, string runner, int? sentAtAttempts = null, CancellationToken cancellationToken = default)
+    public async ValueTask MarkDispatchedAsync(IReadOnlyList<JobDispatchMark> marks, string runner, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(marks);
         ArgumentException.ThrowIfNullOrEmpty(runner);
-        await ExecuteAsync(_sql.MarkDispatched, new { Id = id, Runner = runner, SentAtAttempts = sentAtAttempts, Now = _timeProvider.GetUtcNow() }, cancellationToken)
-            .ConfigureAwait(false);
+        if (marks.Count == 0)
+        {
+            return;
+        }
+
+        var parameters = new { Ids = marks.Select(m => m.Id).ToArray(), Attempts = marks.Select(m => m.SentAtAttempts).ToArray(), Runner = runner, Now = _timeProvider.GetUtcNow() };
+        await WithConnectionAsync((connection, token) => connection.ExecuteAsync(Command(_sql.MarkDispatched, parameters, null, token)), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<JobRequest>> GetManyAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        return ids.Count == 0
+            ? ValueTask.FromResult<IReadOnlyList<JobRequest>>([])
+            : QueryAsync(_sql.GetMany, new { Ids = ids.ToArray() }, cancellationToken);
     }
 
     /// <inheritdoc />

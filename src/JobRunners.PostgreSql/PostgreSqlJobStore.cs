@@ -95,52 +95,6 @@ public sealed partial class PostgreSqlJobStore : IJobStore, IAsyncDisposable, ID
     }
 
     /// <inheritdoc />
-    public ValueTask<InsertResult> InsertAsync(NewJobRequest job, CancellationToken cancellationToken = default)
-    {
-        StoreArguments.ValidateInsert(job);
-        var now = _timeProvider.GetUtcNow();
-        var parameters = new
-        {
-            job.JobType,
-            job.QueueName,
-            job.Payload,
-            job.MaxAttempts,
-            job.Priority,
-            RunAt = (job.RunAt ?? now).ToUniversalTime(),
-            job.UniqueKey,
-            job.LocksQueue,
-            job.Runner,
-            DispatchedAt = job.Dispatched ? now : (DateTimeOffset?)null,
-            Now = now,
-        };
-
-        return WithConnectionAsync(async (connection, token) =>
-        {
-            // ON CONFLICT DO NOTHING waits for a concurrent insert of the same key to commit, so the read that follows
-            // sees the row that won; the loop covers that row finishing in between.
-            for (var attempt = 0; attempt < 10; attempt++)
-            {
-                var created = await connection.QuerySingleOrDefaultAsync<PostgreSqlJobRow>(
-                    Command(_sql.Insert, parameters, null, token)).ConfigureAwait(false);
-                if (created is not null)
-                {
-                    return new InsertResult(created.ToJobRequest(), Created: true);
-                }
-
-                var existing = await connection.QuerySingleOrDefaultAsync<PostgreSqlJobRow>(
-                    Command(_sql.GetUnfinishedByUniqueKey, new { job.UniqueKey }, null, token)).ConfigureAwait(false);
-                if (existing is not null)
-                {
-                    return new InsertResult(existing.ToJobRequest(), Created: false);
-                }
-            }
-
-            throw new JobStoreException(
-                $"Could not write job '{job.JobType}' with unique key '{job.UniqueKey}': the row holding the key kept changing. Try again.");
-        }, cancellationToken);
-    }
-
-    /// <inheritdoc />
     public ValueTask<JobRequest?> GetAsync(long id, CancellationToken cancellationToken = default) =>
         WithConnectionAsync((connection, token) => GetAsync(connection, id, token), cancellationToken);
 

@@ -1,5 +1,3 @@
-using JobRunners.Storage;
-
 namespace JobRunners.PostgreSql;
 
 /// <summary>
@@ -13,51 +11,57 @@ internal sealed class PostgreSqlSql
     // A lease-holder's write: only while the row runs under the caller's lease.
     private const string LeaseGuard = "WHERE id = @Id AND status = 'running' AND locked_by = @LockedBy";
 
-    private readonly Dictionary<AttemptOutcome, string> _finishAttempt;
-
     public PostgreSqlSql(string quotedSchema)
     {
         var table = $"{quotedSchema}.job_request";
         Table = table;
-        Insert = $"""
+        // Rows in input order from one statement: identity values follow the unnest order, which the store relies
+        // on to match returned rows without a unique key to its input. A row whose unique key an unfinished row
+        // holds is skipped (ON CONFLICT DO NOTHING) and the store reads the holder instead.
+        var insert = $"""
             INSERT INTO {table} (job_type, queue_name, payload, status, progress, attempts, max_attempts, priority,
                 run_at, unique_key, locks_queue, assigned, runner, dispatched_at, created_at, updated_at)
-            VALUES (@JobType, @QueueName, @Payload::jsonb, 'queued', 0, 0, @MaxAttempts, @Priority,
-                @RunAt, @UniqueKey, @LocksQueue, false, @Runner, @DispatchedAt, @Now, @Now)
+            SELECT x.job_type, x.queue_name, x.payload::jsonb, 'queued', 0, 0, x.max_attempts, x.priority,
+                x.run_at, x.unique_key, x.locks_queue, false, x.runner, CASE WHEN x.dispatched THEN @Now END, @Now, @Now
+            FROM unnest(@JobTypes::text[], @QueueNames::text[], @Payloads::text[], @MaxAttempts::int[], @Priorities::int[],
+                        @RunAts::timestamptz[], @UniqueKeys::text[], @LocksQueues::boolean[], @Runners::text[], @Dispatched::boolean[])
+                AS x(job_type, queue_name, payload, max_attempts, priority, run_at, unique_key, locks_queue, runner, dispatched)
             ON CONFLICT DO NOTHING
             RETURNING {Columns}
             """;
-        GetUnfinishedByUniqueKey = $"SELECT {Columns} FROM {table} WHERE unique_key = @UniqueKey AND status IN ('queued', 'running')";
+        InsertMany = insert;
+
+        // The same with a NOTIFY per message: delivered when the statement's transaction commits, so a listener never
+        // wakes before the rows are visible.
+        InsertManyAndNotify = $"""
+            WITH inserted AS ({insert}),
+            notified AS (SELECT count(pg_notify(@Channel, m)) AS sent FROM unnest(@Messages::text[]) AS m)
+            SELECT inserted.* FROM inserted CROSS JOIN notified
+            """;
+        GetUnfinishedByUniqueKeys = $"SELECT {Columns} FROM {table} WHERE unique_key = ANY(@UniqueKeys) AND status IN ('queued', 'running')";
         Get = $"SELECT {Columns} FROM {table} WHERE id = @Id";
         SelectAll = $"SELECT {Columns} FROM {table}";
-        MarkDispatched = $"UPDATE {table} SET dispatched_at = @Now, runner = @Runner, updated_at = @Now WHERE id = @Id AND (@SentAtAttempts::int IS NULL OR status <> 'queued' OR attempts = @SentAtAttempts)";
-
-        // Claims of one queue take a transaction-scoped advisory lock on it before the claim's UPDATE: shared for
-        // ordinary jobs, exclusive for locking ones. Without it two claims in one queue could each miss the other's
-        // uncommitted running row and start a locking job beside another job.
-        LockQueueForClaim = $"""
-            SELECT CASE WHEN locks_queue
-                THEN pg_advisory_xact_lock(hashtext(@LockSpace), hashtext(queue_name))
-                ELSE pg_advisory_xact_lock_shared(hashtext(@LockSpace), hashtext(queue_name)) END
-            FROM {table} WHERE id = @Id AND status = 'queued'
+        GetMany = $"SELECT {Columns} FROM {table} WHERE id = ANY(@Ids::bigint[])";
+        MarkDispatched = $"""
+            UPDATE {table} AS j SET dispatched_at = @Now, runner = @Runner, updated_at = @Now
+            FROM unnest(@Ids::bigint[], @Attempts::int[]) AS m(id, attempts)
+            WHERE j.id = m.id AND (j.status <> 'queued' OR j.attempts = m.attempts)
             """;
+
+        // The claim is the migration-installed function (see PostgreSqlMigrations, version 3).
         Claim = $"""
-            UPDATE {table} AS j
-            SET status = 'running', assigned = true, locked_by = @WorkerId, locked_until = @LockedUntil,
-                attempts = j.attempts + 1, started_at = @Now, updated_at = @Now
-            WHERE j.id = @Id AND j.status = 'queued' AND (j.run_at <= @Now OR @IgnoreRunAt)
-              AND NOT EXISTS (SELECT 1 FROM {table} AS other
-                              WHERE other.queue_name = j.queue_name AND other.status = 'running' AND other.locks_queue)
-              AND (NOT j.locks_queue
-                   OR NOT EXISTS (SELECT 1 FROM {table} AS other
-                                  WHERE other.queue_name = j.queue_name AND other.status = 'running'))
-            RETURNING {Columns}
+            SELECT {Columns} FROM {quotedSchema}.claim_jobs(@WorkerId::text, @Now::timestamptz, @LockedUntil::timestamptz,
+                @Limit::int, @Ids::bigint[], @IgnoreRunAt::boolean, @Runner::text, @JobTypes::text[], @Queues::text[], @LockSpace::text)
             """;
         ReportProgress = $"""
             UPDATE {table} SET progress = @Progress, result_message = coalesce(@Message, result_message), updated_at = @Now
             {LeaseGuard}
             """;
-        ExtendLease = $"UPDATE {table} SET locked_until = @LockedUntil, updated_at = @Now {LeaseGuard}";
+        ExtendLeases = $"""
+            UPDATE {table} SET locked_until = @LockedUntil, updated_at = @Now
+            WHERE id = ANY(@Ids::bigint[]) AND status = 'running' AND locked_by = @LockedBy
+            RETURNING id
+            """;
         Cancel = $"""
             UPDATE {table}
             SET status = 'cancelled', finished_at = @Now, result_message = coalesce(@Reason, result_message),
@@ -79,59 +83,53 @@ internal sealed class PostgreSqlSql
             RETURNING {Columns}
             """;
         Prune = $"DELETE FROM {table} WHERE status IN ('succeeded', 'failed', 'cancelled') AND finished_at < @FinishedBefore";
-        _finishAttempt = new Dictionary<AttemptOutcome, string>
-        {
-            [AttemptOutcome.Succeeded] = $"""
-                UPDATE {table}
-                SET status = 'succeeded', progress = 100, finished_at = @Now, result_message = coalesce(@ResultMessage, result_message),
-                    locked_until = NULL, updated_at = @Now
-                {LeaseGuard}
-                """,
-            [AttemptOutcome.Failed] = $"""
-                UPDATE {table}
-                SET status = 'failed', finished_at = @Now, last_error = @Error, result_message = coalesce(@ResultMessage, result_message),
-                    locked_until = NULL, updated_at = @Now
-                {LeaseGuard}
-                """,
-            [AttemptOutcome.Cancelled] = $"""
-                UPDATE {table}
-                SET status = 'cancelled', finished_at = @Now, last_error = coalesce(@Error, last_error),
-                    result_message = coalesce(@ResultMessage, result_message), locked_until = NULL, updated_at = @Now
-                {LeaseGuard}
-                """,
-            [AttemptOutcome.Retry] = $"""
-                UPDATE {table}
-                SET status = 'queued', run_at = @RetryAt, last_error = @Error, result_message = coalesce(@ResultMessage, result_message),
-                    locked_by = NULL, locked_until = NULL, updated_at = @Now,
-                    dispatched_at = CASE WHEN @Undispatch THEN NULL ELSE dispatched_at END
-                {LeaseGuard}
-                """,
 
-            // Released: interrupted by shutdown, so the attempt the claim counted is given back.
-            [AttemptOutcome.Released] = $"""
-                UPDATE {table}
-                SET status = 'queued', attempts = attempts - 1, run_at = @Now, locked_by = NULL, locked_until = NULL, updated_at = @Now,
-                    dispatched_at = CASE WHEN @Undispatch THEN NULL ELSE dispatched_at END
-                {LeaseGuard}
-                """,
-        };
+        // Many attempts' outcomes in one statement. Each row is written only while its lease holder still holds it;
+        // the ids returned are the rows written. The kinds reproduce, column by column, what one attempt's end means:
+        // succeeded (or deleted, for a task row), failed, cancelled, retry at a time, released (attempt given back).
+        Complete = $"""
+            WITH c AS (
+                SELECT * FROM unnest(@Ids::bigint[], @LockedBy::text[], @Kinds::text[], @RetryAts::timestamptz[],
+                                     @Errors::text[], @Messages::text[], @Undispatch::boolean[], @Remove::boolean[])
+                    AS c(id, locked_by, kind, retry_at, error, message, undispatch, remove)),
+            removed AS (
+                DELETE FROM {table} AS j USING c
+                WHERE j.id = c.id AND c.remove AND c.kind = 'succeeded' AND j.status = 'running' AND j.locked_by = c.locked_by
+                RETURNING j.id),
+            written AS (
+                UPDATE {table} AS j
+                SET status = CASE c.kind WHEN 'retry' THEN 'queued' WHEN 'released' THEN 'queued' ELSE c.kind END,
+                    progress = CASE WHEN c.kind = 'succeeded' THEN 100 ELSE j.progress END,
+                    finished_at = CASE WHEN c.kind IN ('succeeded', 'failed', 'cancelled') THEN @Now ELSE j.finished_at END,
+                    result_message = CASE WHEN c.kind = 'released' THEN j.result_message ELSE coalesce(c.message, j.result_message) END,
+                    last_error = CASE c.kind WHEN 'failed' THEN c.error WHEN 'retry' THEN c.error
+                                             WHEN 'cancelled' THEN coalesce(c.error, j.last_error) ELSE j.last_error END,
+                    run_at = CASE c.kind WHEN 'retry' THEN c.retry_at WHEN 'released' THEN @Now ELSE j.run_at END,
+                    attempts = CASE WHEN c.kind = 'released' THEN j.attempts - 1 ELSE j.attempts END,
+                    locked_by = CASE WHEN c.kind IN ('retry', 'released') THEN NULL ELSE j.locked_by END,
+                    locked_until = NULL,
+                    dispatched_at = CASE WHEN c.kind IN ('retry', 'released') AND c.undispatch THEN NULL ELSE j.dispatched_at END,
+                    updated_at = @Now
+                FROM c
+                WHERE j.id = c.id AND NOT (c.remove AND c.kind = 'succeeded') AND j.status = 'running' AND j.locked_by = c.locked_by
+                RETURNING j.id)
+            SELECT id FROM removed UNION ALL SELECT id FROM written
+            """;
     }
 
     public string Table { get; }
-    public string Insert { get; }
-    public string GetUnfinishedByUniqueKey { get; }
+    public string InsertMany { get; }
+    public string InsertManyAndNotify { get; }
+    public string GetUnfinishedByUniqueKeys { get; }
     public string Get { get; }
     public string SelectAll { get; }
+    public string GetMany { get; }
     public string MarkDispatched { get; }
-    public string LockQueueForClaim { get; }
     public string Claim { get; }
     public string ReportProgress { get; }
-    public string ExtendLease { get; }
+    public string ExtendLeases { get; }
     public string Cancel { get; }
     public string RescueExpiredLeases { get; }
     public string Prune { get; }
-
-    public string FinishAttempt(AttemptOutcome outcome) => _finishAttempt.TryGetValue(outcome, out var sql)
-        ? sql
-        : throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Unknown attempt outcome.");
+    public string Complete { get; }
 }

@@ -7,29 +7,38 @@ namespace JobRunners.Sqlite;
 public sealed partial class SqliteJobStore
 {
     /// <inheritdoc />
-    public ValueTask<ClaimResult> TryClaimAsync(long id, JobClaim claim, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<JobRequest>> ClaimAsync(JobClaimRequest request, CancellationToken cancellationToken = default)
     {
-        StoreArguments.ValidateClaim(claim);
+        StoreArguments.ValidateClaim(request);
+
+        // An empty list filter matches no row: nothing to ask the database.
+        if (request.Ids is { Count: 0 } || request.JobTypes is { Count: 0 } || request.Queues is { Count: 0 })
+        {
+            return ValueTask.FromResult<IReadOnlyList<JobRequest>>([]);
+        }
+
         var now = _timeProvider.GetUtcNow();
+        var sql = SqliteClaimSql.Build(request);
         var parameters = new
         {
-            Id = id,
-            claim.WorkerId,
-            LockedUntil = UnixTime.ToMilliseconds(now + claim.Lease),
+            request.WorkerId,
+            LockedUntil = UnixTime.ToMilliseconds(now + request.Lease),
             Now = UnixTime.ToMilliseconds(now),
-            claim.IgnoreRunAt,
+            request.Limit,
+            Ids = SqliteSql.JsonList(request.Ids),
+            JobTypes = SqliteSql.JsonList(request.JobTypes),
+            Queues = SqliteSql.JsonList(request.Queues),
+            request.Runner,
         };
 
         return WithConnectionAsync(async (connection, token) =>
         {
-            var claimed = await connection.QuerySingleOrDefaultAsync<SqliteJobRow>(
-                Command(SqliteSql.Claim, parameters, null, token)).ConfigureAwait(false);
-            if (claimed is not null)
-            {
-                return new ClaimResult(ClaimStatus.Claimed, claimed.ToJobRequest());
-            }
-
-            return StoreArguments.Refused(await GetAsync(connection, id, token).ConfigureAwait(false), now, claim);
+            // RETURNING gives rows in no set order; the contract's order is the claim order.
+            var rows = await connection.QueryAsync<SqliteJobRow>(Command(sql, parameters, null, token)).ConfigureAwait(false);
+            return (IReadOnlyList<JobRequest>)rows
+                .OrderByDescending(row => row.Priority).ThenBy(row => row.RunAt).ThenBy(row => row.Id)
+                .Select(row => row.ToJobRequest())
+                .ToList();
         }, cancellationToken);
     }
 
@@ -44,33 +53,65 @@ public sealed partial class SqliteJobStore
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> ExtendLeaseAsync(long id, string lockedBy, TimeSpan lease, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<long>> ExtendLeasesAsync(IReadOnlyCollection<long> ids, string lockedBy, TimeSpan lease, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(ids);
         StoreArguments.ValidateLease(lockedBy, lease);
+        if (ids.Count == 0)
+        {
+            return ValueTask.FromResult<IReadOnlyList<long>>([]);
+        }
+
         var now = _timeProvider.GetUtcNow();
-        return ExecuteAsync(
-            SqliteSql.ExtendLease,
-            new { Id = id, LockedBy = lockedBy, LockedUntil = UnixTime.ToMilliseconds(now + lease), Now = UnixTime.ToMilliseconds(now) },
+        var parameters = new
+        {
+            Ids = SqliteSql.JsonList(ids),
+            LockedBy = lockedBy,
+            LockedUntil = UnixTime.ToMilliseconds(now + lease),
+            Now = UnixTime.ToMilliseconds(now),
+        };
+        return WithConnectionAsync(async (connection, token) =>
+            (IReadOnlyList<long>)(await connection.QueryAsync<long>(
+                Command(SqliteSql.ExtendLeases, parameters, null, token)).ConfigureAwait(false)).ToList(),
             cancellationToken);
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> FinishAttemptAsync(long id, string lockedBy, AttemptResult result, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<long>> CompleteAsync(IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken = default)
     {
-        StoreArguments.ValidateResult(lockedBy, result);
-        return ExecuteAsync(
-            SqliteSql.FinishAttempt(result.Outcome),
-            new
+        StoreArguments.ValidateCompletions(completions);
+        if (completions.Count == 0)
+        {
+            return ValueTask.FromResult<IReadOnlyList<long>>([]);
+        }
+
+        var now = NowMilliseconds();
+        return WithConnectionAsync(async (connection, token) =>
+        {
+            // One transaction: one commit (and one wait for the write lock) for the whole batch instead of one per row.
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var written = new List<long>(completions.Count);
+            foreach (var completion in completions)
             {
-                Id = id,
-                LockedBy = lockedBy,
-                result.ResultMessage,
-                result.Error,
-                Undispatch = result.ReturnToOutbox,
-                RetryAt = UnixTime.ToMilliseconds(result.RetryAt),
-                Now = NowMilliseconds(),
-            },
-            cancellationToken);
+                var parameters = new
+                {
+                    completion.Id,
+                    completion.LockedBy,
+                    completion.ResultMessage,
+                    Error = completion.Outcome.Reason,
+                    Undispatch = completion.ReturnToOutbox,
+                    RetryAt = UnixTime.ToMilliseconds(completion.Outcome.RetryAt),
+                    Now = now,
+                };
+                if (await connection.ExecuteAsync(Command(SqliteSql.Complete(completion), parameters, transaction, token)).ConfigureAwait(false) > 0)
+                {
+                    written.Add(completion.Id);
+                }
+            }
+
+            transaction.Commit();
+            return (IReadOnlyList<long>)written;
+        }, cancellationToken);
     }
 
     /// <inheritdoc />

@@ -82,11 +82,25 @@ public sealed partial class SqliteJobStore
     }
 
     /// <inheritdoc />
-    public async ValueTask MarkDispatchedAsync(long id, string runner, int? sentAtAttempts = null, CancellationToken cancellationToken = default)
+    public async ValueTask MarkDispatchedAsync(IReadOnlyList<JobDispatchMark> marks, string runner, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(marks);
         ArgumentException.ThrowIfNullOrEmpty(runner);
-        await ExecuteAsync(SqliteSql.MarkDispatched, new { Id = id, Runner = runner, SentAtAttempts = sentAtAttempts, Now = NowMilliseconds() }, cancellationToken)
-            .ConfigureAwait(false);
+        if (marks.Count == 0)
+        {
+            return;
+        }
+
+        var now = NowMilliseconds();
+        var parameters = marks.Select(mark => new { mark.Id, Runner = runner, mark.SentAtAttempts, Now = now }).ToList();
+        await WithConnectionAsync(async (connection, token) =>
+        {
+            // Dapper runs the statement once per mark; the transaction makes that one commit.
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var marked = await connection.ExecuteAsync(Command(SqliteSql.MarkDispatched, parameters, transaction, token)).ConfigureAwait(false);
+            transaction.Commit();
+            return marked;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -6,8 +6,8 @@ namespace JobRunners.Sqlite;
 
 /// <summary>
 /// The embedded <see cref="IJobStore"/>: one SQLite file in WAL mode, shared safely by several threads and processes
-/// on one machine. Each mutation is one statement under SQLite's single write lock, so claims are atomic; writers
-/// wait for each other up to a busy timeout instead of failing.
+/// on one machine. Each mutation is one statement, or one transaction for a batch, under SQLite's single write lock,
+/// so claims are atomic; writers wait for each other up to a busy timeout instead of failing.
 /// </summary>
 public sealed partial class SqliteJobStore : IJobStore
 {
@@ -64,6 +64,74 @@ public sealed partial class SqliteJobStore : IJobStore
     {
         StoreArguments.ValidateInsert(job);
         var now = NowMilliseconds();
+        return WithConnectionAsync(async (connection, token) =>
+        {
+            if (job.UniqueKey is null)
+            {
+                return await InsertAsync(connection, job, now, null, token).ConfigureAwait(false);
+            }
+
+            // Under the write lock the insert and the read of the row holding the key see the same state.
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var result = await InsertAsync(connection, job, now, transaction, token).ConfigureAwait(false);
+            transaction.Commit();
+            return result;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<InsertResult>> InsertManyAsync(IReadOnlyList<NewJobRequest> jobs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        foreach (var job in jobs)
+        {
+            StoreArguments.ValidateInsert(job);
+        }
+
+        if (jobs.Count == 0)
+        {
+            return ValueTask.FromResult<IReadOnlyList<InsertResult>>([]);
+        }
+
+        var now = NowMilliseconds();
+        return WithConnectionAsync(async (connection, token) =>
+        {
+            // One transaction: all rows or none, and a key taken by an earlier row of the batch is seen as taken.
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var results = new List<InsertResult>(jobs.Count);
+            foreach (var job in jobs)
+            {
+                results.Add(await InsertAsync(connection, job, now, transaction, token).ConfigureAwait(false));
+            }
+
+            transaction.Commit();
+            return (IReadOnlyList<InsertResult>)results;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<JobRequest?> GetAsync(long id, CancellationToken cancellationToken = default) =>
+        WithConnectionAsync(async (connection, token) =>
+            (await connection.QuerySingleOrDefaultAsync<SqliteJobRow>(
+                Command(SqliteSql.Get, new { Id = id }, null, token)).ConfigureAwait(false))?.ToJobRequest(),
+            cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<JobRequest>> GetManyAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        return ids.Count == 0
+            ? ValueTask.FromResult<IReadOnlyList<JobRequest>>([])
+            : QueryAsync(SqliteSql.GetMany, new { Ids = SqliteSql.JsonList(ids) }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes one row; when its unique key is taken, reads the unfinished row holding it instead. A keyed insert needs
+    /// the caller's BEGIN IMMEDIATE transaction, so no other writer can finish or insert that row in between.
+    /// </summary>
+    private static async Task<InsertResult> InsertAsync(
+        SqliteConnection connection, NewJobRequest job, long now, SqliteTransaction? transaction, CancellationToken cancellationToken)
+    {
         var parameters = new
         {
             job.JobType,
@@ -79,36 +147,16 @@ public sealed partial class SqliteJobStore : IJobStore
             Now = now,
         };
 
-        return WithConnectionAsync(async (connection, token) =>
+        var created = await connection.QuerySingleOrDefaultAsync<SqliteJobRow>(
+            Command(SqliteSql.Insert, parameters, transaction, cancellationToken)).ConfigureAwait(false);
+        if (created is not null)
         {
-            if (job.UniqueKey is null)
-            {
-                var row = await connection.QuerySingleAsync<SqliteJobRow>(Command(SqliteSql.Insert, parameters, null, token)).ConfigureAwait(false);
-                return new InsertResult(row.ToJobRequest(), Created: true);
-            }
+            return new InsertResult(created.ToJobRequest(), Created: true);
+        }
 
-            // Under the write lock the insert and the read of the row holding the key see the same state.
-            using var transaction = connection.BeginTransaction(deferred: false);
-            var created = await connection.QuerySingleOrDefaultAsync<SqliteJobRow>(
-                Command(SqliteSql.Insert, parameters, transaction, token)).ConfigureAwait(false);
-            var result = created is not null
-                ? new InsertResult(created.ToJobRequest(), Created: true)
-                : new InsertResult((await connection.QuerySingleAsync<SqliteJobRow>(
-                    Command(SqliteSql.GetUnfinishedByUniqueKey, new { job.UniqueKey }, transaction, token)).ConfigureAwait(false)).ToJobRequest(), Created: false);
-            transaction.Commit();
-            return result;
-        }, cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public ValueTask<JobRequest?> GetAsync(long id, CancellationToken cancellationToken = default) =>
-        WithConnectionAsync((connection, token) => GetAsync(connection, id, token), cancellationToken);
-
-    private static async Task<JobRequest?> GetAsync(SqliteConnection connection, long id, CancellationToken cancellationToken)
-    {
-        var row = await connection.QuerySingleOrDefaultAsync<SqliteJobRow>(
-            Command(SqliteSql.Get, new { Id = id }, null, cancellationToken)).ConfigureAwait(false);
-        return row?.ToJobRequest();
+        var existing = await connection.QuerySingleAsync<SqliteJobRow>(
+            Command(SqliteSql.GetUnfinishedByUniqueKey, new { job.UniqueKey }, transaction, cancellationToken)).ConfigureAwait(false);
+        return new InsertResult(existing.ToJobRequest(), Created: false);
     }
 
     private long NowMilliseconds() => UnixTime.ToMilliseconds(_timeProvider.GetUtcNow());

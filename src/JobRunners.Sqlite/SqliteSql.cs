@@ -1,8 +1,13 @@
+using System.Text.Json;
 using JobRunners.Storage;
 
 namespace JobRunners.Sqlite;
 
-/// <summary>The store's statements. Each mutation is one statement, so it runs atomically under SQLite's write lock.</summary>
+/// <summary>
+/// The store's statements. Each mutation is one statement, or one per row of a batch inside a BEGIN IMMEDIATE
+/// transaction, so it runs atomically under SQLite's write lock. Lists are bound as JSON arrays read with
+/// <c>json_each</c>, so the statement text does not change with their length.
+/// </summary>
 internal static class SqliteSql
 {
     private const string Columns = SqliteJobRow.Columns;
@@ -26,22 +31,12 @@ internal static class SqliteSql
 
     public const string SelectAll = $"SELECT {Columns} FROM job_request";
 
-    public const string MarkDispatched =
-        "UPDATE job_request SET dispatched_at = @Now, runner = @Runner, updated_at = @Now WHERE id = @Id AND (@SentAtAttempts IS NULL OR status <> 'queued' OR attempts = @SentAtAttempts)";
+    public const string GetMany = $"SELECT {Columns} FROM job_request WHERE id IN (SELECT value FROM json_each(@Ids))";
 
-    // A locking job runs alone in its queue: nothing starts while one runs, and it does not start while anything runs.
-    public const string Claim = $"""
-        UPDATE job_request
-        SET status = 'running', assigned = 1, locked_by = @WorkerId, locked_until = @LockedUntil,
-            attempts = attempts + 1, started_at = @Now, updated_at = @Now
-        WHERE id = @Id AND status = 'queued' AND (run_at <= @Now OR @IgnoreRunAt = 1)
-          AND NOT EXISTS (SELECT 1 FROM job_request AS other
-                          WHERE other.queue_name = job_request.queue_name AND other.status = 'running'
-                            AND other.locks_queue = 1)
-          AND (job_request.locks_queue = 0
-               OR NOT EXISTS (SELECT 1 FROM job_request AS other
-                              WHERE other.queue_name = job_request.queue_name AND other.status = 'running'))
-        RETURNING {Columns}
+    // A late mark must not hide a retry: a row queued again after a later attempt keeps its cleared dispatched_at.
+    public const string MarkDispatched = """
+        UPDATE job_request SET dispatched_at = @Now, runner = @Runner, updated_at = @Now
+        WHERE id = @Id AND (status <> 'queued' OR attempts = @SentAtAttempts)
         """;
 
     public const string ReportProgress = $"""
@@ -49,7 +44,11 @@ internal static class SqliteSql
         {LeaseGuard}
         """;
 
-    public const string ExtendLease = $"UPDATE job_request SET locked_until = @LockedUntil, updated_at = @Now {LeaseGuard}";
+    public const string ExtendLeases = """
+        UPDATE job_request SET locked_until = @LockedUntil, updated_at = @Now
+        WHERE id IN (SELECT value FROM json_each(@Ids)) AND status = 'running' AND locked_by = @LockedBy
+        RETURNING id
+        """;
 
     public const string Cancel = """
         UPDATE job_request
@@ -78,28 +77,30 @@ internal static class SqliteSql
         WHERE status IN ('succeeded', 'failed', 'cancelled') AND finished_at < @FinishedBefore
         """;
 
-    private const string FinishSucceeded = $"""
+    private const string CompleteSucceeded = $"""
         UPDATE job_request
         SET status = 'succeeded', progress = 100, finished_at = @Now, result_message = coalesce(@ResultMessage, result_message),
             locked_until = NULL, updated_at = @Now
         {LeaseGuard}
         """;
 
-    private const string FinishFailed = $"""
+    private const string CompleteDeleted = $"DELETE FROM job_request {LeaseGuard}";
+
+    private const string CompleteFailed = $"""
         UPDATE job_request
         SET status = 'failed', finished_at = @Now, last_error = @Error, result_message = coalesce(@ResultMessage, result_message),
             locked_until = NULL, updated_at = @Now
         {LeaseGuard}
         """;
 
-    private const string FinishCancelled = $"""
+    private const string CompleteCancelled = $"""
         UPDATE job_request
         SET status = 'cancelled', finished_at = @Now, last_error = coalesce(@Error, last_error),
             result_message = coalesce(@ResultMessage, result_message), locked_until = NULL, updated_at = @Now
         {LeaseGuard}
         """;
 
-    private const string FinishRetry = $"""
+    private const string CompleteRetry = $"""
         UPDATE job_request
         SET status = 'queued', run_at = @RetryAt, last_error = @Error, result_message = coalesce(@ResultMessage, result_message),
             locked_by = NULL, locked_until = NULL, updated_at = @Now,
@@ -108,20 +109,24 @@ internal static class SqliteSql
         """;
 
     // Released: interrupted by shutdown, so the attempt the claim counted is given back.
-    private const string FinishReleased = $"""
+    private const string CompleteReleased = $"""
         UPDATE job_request
         SET status = 'queued', attempts = attempts - 1, run_at = @Now, locked_by = NULL, locked_until = NULL, updated_at = @Now,
             dispatched_at = CASE WHEN @Undispatch THEN NULL ELSE dispatched_at END
         {LeaseGuard}
         """;
 
-    public static string FinishAttempt(AttemptOutcome outcome) => outcome switch
+    /// <summary>A list as the JSON array <c>json_each</c> reads; null stays null.</summary>
+    public static string? JsonList<T>(IEnumerable<T>? values) => values is null ? null : JsonSerializer.Serialize(values);
+
+    /// <summary>The lease holder's write of one completion; it changes no row when the lease is no longer held.</summary>
+    public static string Complete(JobCompletion completion) => completion.Outcome.Kind switch
     {
-        AttemptOutcome.Succeeded => FinishSucceeded,
-        AttemptOutcome.Failed => FinishFailed,
-        AttemptOutcome.Cancelled => FinishCancelled,
-        AttemptOutcome.Retry => FinishRetry,
-        AttemptOutcome.Released => FinishReleased,
-        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Unknown attempt outcome."),
+        JobOutcomeKind.Succeeded => completion.DeleteOnSuccess ? CompleteDeleted : CompleteSucceeded,
+        JobOutcomeKind.Failed => CompleteFailed,
+        JobOutcomeKind.Cancelled => CompleteCancelled,
+        JobOutcomeKind.Retry => CompleteRetry,
+        JobOutcomeKind.Released => CompleteReleased,
+        _ => throw new ArgumentOutOfRangeException(nameof(completion), completion.Outcome.Kind, "Not an outcome that is written to a row."),
     };
 }

@@ -1,9 +1,11 @@
 namespace JobRunners.Storage;
 
 /// <summary>
-/// Where <see cref="JobRequest"/> rows live. Every mutation that follows a claim is guarded by the lease holder
-/// (<c>lockedBy</c>) and the running status, so a worker that lost its lease cannot overwrite the row.
-/// Implementations take the current time from a <see cref="TimeProvider"/>.
+/// Where <see cref="JobRequest"/> rows live. A worker takes rows with one claim statement
+/// (<see cref="ClaimAsync"/>), runs them, and writes their outcomes back in batches (<see cref="CompleteAsync"/>).
+/// Every write that follows a claim is guarded by the lease holder (<c>lockedBy</c>) and the running status, so a
+/// worker that lost its lease cannot overwrite the row. Implementations take the current time from a
+/// <see cref="TimeProvider"/>.
 /// </summary>
 public interface IJobStore
 {
@@ -19,33 +21,51 @@ public interface IJobStore
     /// </summary>
     ValueTask<InsertResult> InsertAsync(NewJobRequest job, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Writes many new queued rows in one batch, all or none, and returns one result per row in the order given.
+    /// Unique keys behave as in <see cref="InsertAsync"/>, also between rows of the same batch (the first wins).
+    /// </summary>
+    ValueTask<IReadOnlyList<InsertResult>> InsertManyAsync(IReadOnlyList<NewJobRequest> jobs, CancellationToken cancellationToken = default);
+
     /// <summary>Reads one row, or null.</summary>
     ValueTask<JobRequest?> GetAsync(long id, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the rows with these ids that exist, in no particular order.</summary>
+    ValueTask<IReadOnlyList<JobRequest>> GetManyAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default);
 
     /// <summary>Reads rows, newest first.</summary>
     ValueTask<IReadOnlyList<JobRequest>> ListAsync(JobQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Records that <paramref name="runner"/>'s backend accepted the job. With <paramref name="sentAtAttempts"/>,
-    /// a row that is queued again with more attempts than that (a fast worker already ran and retried it, perhaps
-    /// handing it back to the outbox) is left as it is, so the late mark cannot hide the retry.
+    /// Records that <paramref name="runner"/>'s backend accepted these rows, in one write. A row queued again
+    /// with more attempts than <see cref="JobDispatchMark.SentAtAttempts"/> is left as it is.
     /// </summary>
-    ValueTask MarkDispatchedAsync(long id, string runner, int? sentAtAttempts = null, CancellationToken cancellationToken = default);
+    ValueTask MarkDispatchedAsync(IReadOnlyList<JobDispatchMark> marks, string runner, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Atomically moves a queued, due row to running for <see cref="JobClaim.WorkerId"/>, counting an attempt.
-    /// Of two workers claiming one row, exactly one gets <see cref="ClaimStatus.Claimed"/>.
+    /// Claims queued, due rows in one atomic statement: each becomes running under
+    /// <see cref="JobClaimRequest.WorkerId"/> with a lease, and counts an attempt. Rows are taken highest priority
+    /// first, then earliest <c>run_at</c>, then lowest id. A queue whose locking job runs gives nothing, and a
+    /// locking job is taken only when nothing else of its queue runs, also against concurrent claimers. Of several
+    /// workers claiming at once, each row goes to exactly one. Returns the claimed rows in claim order; a row not
+    /// returned was not claimed (not due, not queued, taken by another worker, or its queue is locked).
     /// </summary>
-    ValueTask<ClaimResult> TryClaimAsync(long id, JobClaim claim, CancellationToken cancellationToken = default);
+    ValueTask<IReadOnlyList<JobRequest>> ClaimAsync(JobClaimRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Writes progress and, when given, the result message. False when the caller no longer holds the lease.</summary>
     ValueTask<bool> ReportProgressAsync(long id, string lockedBy, int progress, string? message, CancellationToken cancellationToken = default);
 
-    /// <summary>Moves the lease's end to now + <paramref name="lease"/>. False when the caller no longer holds the lease (lapsed, or the job was cancelled).</summary>
-    ValueTask<bool> ExtendLeaseAsync(long id, string lockedBy, TimeSpan lease, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Moves the lease's end of each row to now + <paramref name="lease"/>, in one write. Returns the ids the
+    /// caller still holds; a missing id lost its lease (lapsed and rescued, or cancelled).
+    /// </summary>
+    ValueTask<IReadOnlyList<long>> ExtendLeasesAsync(IReadOnlyCollection<long> ids, string lockedBy, TimeSpan lease, CancellationToken cancellationToken = default);
 
-    /// <summary>Records how an attempt ended. False when the caller no longer holds the lease.</summary>
-    ValueTask<bool> FinishAttemptAsync(long id, string lockedBy, AttemptResult result, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Writes how attempts ended, in one write. Returns the ids written; a missing id's lease was no longer held
+    /// by its <see cref="JobCompletion.LockedBy"/>, and nothing was written for it.
+    /// </summary>
+    ValueTask<IReadOnlyList<long>> CompleteAsync(IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken = default);
 
     /// <summary>Cancels a queued or running row. False when the row is already final or missing.</summary>
     ValueTask<bool> CancelAsync(long id, string? reason = null, CancellationToken cancellationToken = default);

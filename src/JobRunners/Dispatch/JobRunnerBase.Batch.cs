@@ -1,37 +1,65 @@
+using JobRunners.Storage;
+
 namespace JobRunners;
 
 /// <summary>Batch dispatch: many rows written, one batch call to the backend, a result per item.</summary>
 public abstract partial class JobRunnerBase
 {
     /// <summary>
-    /// Dispatches many jobs: validates and writes every row, hands the accepted ones to <see cref="SendJobsAsync"/>
-    /// (one batch call where the backend has one), and reports each item's fate. An item that fails validation
-    /// writes no row; an item whose send fails keeps its row for the outbox and reports a
-    /// <see cref="JobDispatchException"/> with the row id.
+    /// Dispatches many jobs: validates every item, writes the valid ones in one batch (<see cref="WriteJobsAsync"/>),
+    /// hands the new ones to <see cref="SendJobsAsync"/> (one batch call where the backend has one), marks the
+    /// accepted ones dispatched in one write, and reports each item's fate. An item that fails validation writes no
+    /// row; an item whose send fails keeps its row for the outbox and reports a <see cref="JobDispatchException"/>
+    /// with the row id. The write is all or nothing: when it fails, every valid item reports the error.
     /// </summary>
     public virtual async ValueTask<IReadOnlyList<DispatchResult>> DispatchJobsAsync(IReadOnlyList<JobDispatch> jobs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(jobs);
         var results = new DispatchResult[jobs.Count];
-        var toSend = new List<(int Index, JobRequest Job)>(jobs.Count);
+        var valid = new List<(int Index, NewJobRequest Request)>(jobs.Count);
         for (var i = 0; i < jobs.Count; i++)
         {
             try
             {
-                var request = PrepareJob(jobs[i].JobType, jobs[i].Payload, jobs[i].Options);
-                var inserted = await Services.Store.InsertAsync(request, cancellationToken).ConfigureAwait(false);
-                if (inserted.Created && !IsDeferred(request.RunAt))
-                {
-                    toSend.Add((i, inserted.Job));
-                }
-                else
-                {
-                    results[i] = DispatchResult.Success(i, inserted.Job);
-                }
+                valid.Add((i, PrepareJob(jobs[i].JobType, jobs[i].Payload, jobs[i].Options)));
             }
             catch (JobRunnerException ex)
             {
                 results[i] = DispatchResult.Failure(i, ex);
+            }
+        }
+
+        if (valid.Count == 0)
+        {
+            return results;
+        }
+
+        IReadOnlyList<InsertResult> inserted;
+        try
+        {
+            inserted = await WriteJobsAsync(valid.Select(v => v.Request).ToList(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (JobRunnerException ex)
+        {
+            foreach (var (index, _) in valid)
+            {
+                results[index] = DispatchResult.Failure(index, ex);
+            }
+
+            return results;
+        }
+
+        var toSend = new List<(int Index, JobRequest Job)>(valid.Count);
+        for (var k = 0; k < valid.Count; k++)
+        {
+            var (index, request) = valid[k];
+            if (inserted[k].Created && !IsDeferred(request.RunAt) && !SendsOnWrite)
+            {
+                toSend.Add((index, inserted[k].Job));
+            }
+            else
+            {
+                results[index] = DispatchResult.Success(index, inserted[k].Job);
             }
         }
 
@@ -41,23 +69,30 @@ public abstract partial class JobRunnerBase
         }
 
         var errors = await SendJobsAsync(toSend.Select(s => s.Job).ToList(), cancellationToken).ConfigureAwait(false);
-        var now = Services.TimeProvider.GetUtcNow();
+        var accepted = new List<(int Index, JobRequest Job)>(toSend.Count);
         for (var k = 0; k < toSend.Count; k++)
         {
             var (index, job) = toSend[k];
             if (errors[k] is { } error)
             {
                 results[index] = DispatchResult.Failure(index, AsDispatchFailure(job, error), job);
-                continue;
             }
-
-            if (!AcceptsOnWrite)
+            else
             {
-                await Services.Store.MarkDispatchedAsync(job.Id, Name, job.Attempts, cancellationToken).ConfigureAwait(false);
-                job = job with { DispatchedAt = now, Runner = Name };
+                accepted.Add((index, job));
             }
+        }
 
-            results[index] = DispatchResult.Success(index, await AfterDispatchAsync(job, cancellationToken).ConfigureAwait(false));
+        if (!AcceptsOnWrite && accepted.Count > 0)
+        {
+            await Services.Store.MarkDispatchedAsync(accepted.Select(a => new JobDispatchMark(a.Job.Id, a.Job.Attempts)).ToList(), Name, cancellationToken).ConfigureAwait(false);
+        }
+
+        var now = Services.TimeProvider.GetUtcNow();
+        foreach (var (index, job) in accepted)
+        {
+            var sent = AcceptsOnWrite ? job : job with { DispatchedAt = now, Runner = Name };
+            results[index] = DispatchResult.Success(index, await AfterDispatchAsync(sent, cancellationToken).ConfigureAwait(false));
         }
 
         return results;

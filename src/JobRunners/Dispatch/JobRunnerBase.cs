@@ -29,6 +29,13 @@ public abstract partial class JobRunnerBase : IJobRunner
     protected virtual bool AcceptsOnWrite => false;
 
     /// <summary>
+    /// True when writing the row already hands the job to the backend (the <c>postgres</c> runner: the row is the
+    /// queue, and <see cref="WriteJobsAsync"/> sends the workers' wake-up in the same statement). Dispatch then makes
+    /// no separate send. Implies <see cref="AcceptsOnWrite"/>.
+    /// </summary>
+    protected virtual bool SendsOnWrite => false;
+
+    /// <summary>
     /// The longest delay the backend can hold by itself (SQS: 15 minutes, Azure: 7 days, in-process: unlimited).
     /// A job delayed further is written undispatched and the outbox hands it over once due.
     /// </summary>
@@ -41,13 +48,14 @@ public abstract partial class JobRunnerBase : IJobRunner
     public async ValueTask<JobRequest> DispatchJobAsync(string jobType, object payload, DispatchOptions? options = null, CancellationToken cancellationToken = default)
     {
         var request = PrepareJob(jobType, payload, options);
-        var inserted = await Services.Store.InsertAsync(request, cancellationToken).ConfigureAwait(false);
-        if (!inserted.Created || IsDeferred(request.RunAt))
+        var inserted = await WriteJobsAsync([request], cancellationToken).ConfigureAwait(false);
+        var job = inserted[0].Job;
+        if (!inserted[0].Created || IsDeferred(request.RunAt) || SendsOnWrite)
         {
-            return inserted.Job;
+            return job;
         }
 
-        var job = await SendAndMarkAsync(inserted.Job, cancellationToken).ConfigureAwait(false);
+        job = await SendAndMarkAsync(job, cancellationToken).ConfigureAwait(false);
         return await AfterDispatchAsync(job, cancellationToken).ConfigureAwait(false);
     }
 
@@ -63,7 +71,7 @@ public abstract partial class JobRunnerBase : IJobRunner
     {
         ArgumentNullException.ThrowIfNull(job);
         await SendJobAsync(job, cancellationToken).ConfigureAwait(false);
-        await Services.Store.MarkDispatchedAsync(job.Id, Name, job.Attempts, cancellationToken).ConfigureAwait(false);
+        await Services.Store.MarkDispatchedAsync([new JobDispatchMark(job.Id, job.Attempts)], Name, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Validates a dispatch and builds the row to write: the payload bound and validated, options resolved.</summary>
@@ -101,9 +109,18 @@ public abstract partial class JobRunnerBase : IJobRunner
             UniqueKey = options.UniqueKey,
             LocksQueue = options.LocksQueue,
             Runner = Name,
-            Dispatched = AcceptsOnWrite && !IsDeferred(runAt),
+            Dispatched = (AcceptsOnWrite || SendsOnWrite) && !IsDeferred(runAt),
         };
     }
+
+    /// <summary>
+    /// Writes new rows in one batch (<see cref="IJobStore.InsertManyAsync"/>), one result per row in order. Override
+    /// to write them together with the backend's hand-over (see <see cref="SendsOnWrite"/>).
+    /// </summary>
+    protected virtual ValueTask<IReadOnlyList<InsertResult>> WriteJobsAsync(IReadOnlyList<NewJobRequest> jobs, CancellationToken cancellationToken) =>
+        jobs.Count == 1 ? One(Services.Store.InsertAsync(jobs[0], cancellationToken)) : Services.Store.InsertManyAsync(jobs, cancellationToken);
+
+    private static async ValueTask<IReadOnlyList<InsertResult>> One(ValueTask<InsertResult> insert) => [await insert.ConfigureAwait(false)];
 
     /// <summary>Hands a job's id to the backend. Throw if the backend did not accept it.</summary>
     protected abstract ValueTask SendJobAsync(JobRequest job, CancellationToken cancellationToken);
@@ -127,12 +144,12 @@ public abstract partial class JobRunnerBase : IJobRunner
             throw AsDispatchFailure(job, ex);
         }
 
-        if (AcceptsOnWrite)
+        if (AcceptsOnWrite || SendsOnWrite)
         {
             return job;
         }
 
-        await Services.Store.MarkDispatchedAsync(job.Id, Name, job.Attempts, cancellationToken).ConfigureAwait(false);
+        await Services.Store.MarkDispatchedAsync([new JobDispatchMark(job.Id, job.Attempts)], Name, cancellationToken).ConfigureAwait(false);
         return job with { DispatchedAt = Services.TimeProvider.GetUtcNow(), Runner = Name };
     }
 

@@ -136,5 +136,10 @@ public sealed record JobEnvelope
         {
             throw new MalformedEnvelopeException($"the message is not valid JSON ({ex.Message})", ex);
         }
+        catch (InvalidOperationException ex)
+        {
+            // A field of the wrong JSON type, such as "jobId":"5".
+            throw new MalformedEnvelopeException($"a field has the wrong type ({ex.Message})", ex);
+        }
     }
 }

@@ -7,9 +7,9 @@ internal sealed class JobContext : TaskContext, IJobContext
 {
     private readonly IJobStore _store;
     private readonly string _workerId;
-    private readonly Action _onLeaseLost;
+    private readonly LeaseKeeper.Lease _lease;
 
-    public JobContext(JobRequest job, IJobStore store, string workerId, ILogger logger, Func<IJobRunner> runner, Action onLeaseLost, CancellationToken cancellationToken)
+    public JobContext(JobRequest job, IJobStore store, string workerId, ILogger logger, Func<IJobRunner> runner, LeaseKeeper.Lease lease, CancellationToken cancellationToken)
         : base(job.JobType, logger, runner, cancellationToken)
     {
         JobId = job.Id;
@@ -18,7 +18,7 @@ internal sealed class JobContext : TaskContext, IJobContext
         MaxAttempts = job.MaxAttempts;
         _store = store;
         _workerId = workerId;
-        _onLeaseLost = onLeaseLost;
+        _lease = lease;
     }
 
     public long JobId { get; }
@@ -42,7 +42,7 @@ internal sealed class JobContext : TaskContext, IJobContext
 
         if (!await _store.ReportProgressAsync(JobId, _workerId, percent, message, cancellationToken).ConfigureAwait(false))
         {
-            _onLeaseLost();
+            _lease.Lose();
         }
     }
 
@@ -55,9 +55,6 @@ internal sealed class JobContext : TaskContext, IJobContext
     public async ValueTask ExtendLeaseAsync(TimeSpan extension, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(extension, TimeSpan.Zero);
-        if (!await _store.ExtendLeaseAsync(JobId, _workerId, extension, cancellationToken).ConfigureAwait(false))
-        {
-            _onLeaseLost();
-        }
+        await _lease.ExtendAsync(extension, cancellationToken).ConfigureAwait(false);
     }
 }

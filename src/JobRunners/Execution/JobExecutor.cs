@@ -1,4 +1,6 @@
+using System.Collections.Frozen;
 using JobRunners.Execution;
+using JobRunners.Registry;
 using JobRunners.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -7,14 +9,13 @@ using Microsoft.Extensions.Options;
 namespace JobRunners;
 
 /// <summary>
-/// Runs jobs and tasks for every worker. A job runs only after this worker wins the atomic claim on its row, so a
-/// message delivered twice runs its job once per attempt. The outcome is written to the row: success, a retry at
-/// a backed-off time, a failure with its error, or a cancellation.
+/// Runs jobs and tasks for every worker. A job runs only on a row this worker claimed (one claim statement for a
+/// whole batch, <see cref="IJobStore.ClaimAsync"/>), so a message delivered twice runs its job once per attempt.
+/// Each attempt ends in one <see cref="JobOutcome"/>: written to the row in batches (success, a retry at a
+/// backed-off time, a failure with its error, a cancellation) and returned for the transport to act on.
 /// </summary>
-public sealed class JobExecutor
+public sealed partial class JobExecutor : IDisposable
 {
-    private static readonly TimeSpan QueueLockedRetry = TimeSpan.FromSeconds(1);
-
     private readonly JobRegistry _registry;
     private readonly IJobStore _store;
     private readonly IServiceProvider _services;
@@ -23,7 +24,11 @@ public sealed class JobExecutor
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly Func<IJobRunner> _runner;
+    private readonly LeaseKeeper _leases;
+    private readonly JobCompleter _completer;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Prefix, string Name), ILogger> _namedLoggers = new();
+    private readonly FrozenSet<string> _served;
+    private int _running;
 
     internal JobExecutor(JobRegistry registry, IJobStore store, IServiceProvider services, IOptions<JobRunnersOptions> options, TimeProvider time, ILoggerFactory loggers)
     {
@@ -35,29 +40,83 @@ public sealed class JobExecutor
         _loggers = loggers;
         _logger = loggers.CreateLogger<JobExecutor>();
         _runner = services.GetRequiredService<IJobRunner>;
+        _leases = new LeaseKeeper(store, _options.WorkerId, time, _logger);
+        _completer = new JobCompleter(store, _logger);
+        ServedJobTypes = [.. registry.JobNames, .. registry.TaskNames.Select(TaskRows.JobType)];
+        _served = ServedJobTypes.ToFrozenSet(StringComparer.Ordinal);
     }
 
     /// <summary>This process's worker id, written to <c>locked_by</c> while it runs a job.</summary>
     public string WorkerId => _options.WorkerId;
 
-    /// <summary>Claims the row and, if this worker wins it, runs one attempt of the job.</summary>
-    /// <param name="jobId">The row id.</param>
-    /// <param name="stoppingToken">Signalled when the worker stops: the attempt is interrupted and the row released.</param>
-    public ValueTask<ExecutionOutcome> ExecuteJobAsync(long jobId, CancellationToken stoppingToken = default) =>
-        ExecuteJobAsync(jobId, default, stoppingToken);
+    /// <summary>The stored job types this process can run: its jobs, and its tasks as durable task rows.</summary>
+    public IReadOnlyList<string> ServedJobTypes { get; }
 
-    /// <summary>Claims the row and runs one attempt, as <paramref name="options"/> say.</summary>
-    public async ValueTask<ExecutionOutcome> ExecuteJobAsync(long jobId, JobExecutionOptions options, CancellationToken stoppingToken = default)
+    /// <summary>Attempts whose handler is running in this process now.</summary>
+    public int RunningCount => Volatile.Read(ref _running);
+
+    /// <summary>
+    /// Runs one attempt of a row this worker claimed (<see cref="IJobStore.ClaimAsync"/> with this
+    /// <see cref="WorkerId"/>): the handler in a fresh dependency-injection scope, its lease kept by the heartbeat,
+    /// its outcome written to the row. Returns once the outcome is written. A job type's hooks run as they say.
+    /// Never throws for a failing handler; only a store that stays unreachable escapes.
+    /// </summary>
+    /// <param name="claimed">The claimed row (status running, locked by this worker).</param>
+    /// <param name="options">How to treat retries.</param>
+    /// <param name="stoppingToken">Signalled when the worker stops: the attempt is interrupted and the row released.</param>
+    public async ValueTask<JobOutcome> ExecuteClaimedAsync(JobRequest claimed, JobExecutionOptions options = default, CancellationToken stoppingToken = default)
     {
-        var claim = await _store.TryClaimAsync(jobId, new JobClaim(WorkerId, _options.Lease, options.IgnoreRunAt), stoppingToken).ConfigureAwait(false);
-        return claim.Status switch
+        ArgumentNullException.ThrowIfNull(claimed);
+        var isTask = TaskRows.IsTask(claimed.JobType);
+        var definition = isTask ? null : _registry.FindJob(claimed.JobType);
+        var length = definition?.Options.Lease ?? _options.Lease;
+        var every = definition?.Options.Lease is { } typeLease ? typeLease / 3 : _options.EffectiveHeartbeat;
+
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var lease = _leases.Keep(claimed.Id, length, every, extendNow: length != _options.Lease, attempt.Cancel);
+        Interlocked.Increment(ref _running);
+        Exception? error;
+        string? result;
+        try
         {
-            ClaimStatus.Claimed => await RunClaimedAsync(claim.Job!, options, stoppingToken).ConfigureAwait(false),
-            ClaimStatus.NotDue => new ExecutionOutcome(ExecutionStatus.NotDue, jobId, claim.Job, claim.Job!.RunAt),
-            ClaimStatus.QueueLocked => new ExecutionOutcome(ExecutionStatus.QueueLocked, jobId, claim.Job, _time.GetUtcNow() + QueueLockedRetry),
-            ClaimStatus.NotQueued => new ExecutionOutcome(ExecutionStatus.NotQueued, jobId, claim.Job),
-            _ => new ExecutionOutcome(ExecutionStatus.NotFound, jobId, null),
-        };
+            (error, result) = isTask
+                ? await RunTaskRowAsync(claimed, attempt.Token).ConfigureAwait(false)
+                : await RunJobAsync(claimed, definition, lease, attempt.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _running);
+        }
+
+        using (lease)
+        {
+            if (lease.IsLost)
+            {
+                _logger.LogWarning("Job {JobId} ({JobType}) lost its lease during attempt {Attempt}: it was cancelled, or its lease lapsed and another worker took it. Its result is not written.", claimed.Id, claimed.JobType, claimed.Attempts);
+                return JobOutcome.LeaseLost;
+            }
+
+            var outcome = await DecideAsync(claimed, definition, error, stoppingToken).ConfigureAwait(false);
+            var completion = new JobCompletion(claimed.Id, WorkerId, outcome)
+            {
+                ResultMessage = result,
+                ReturnToOutbox = options.ReturnRetriesToOutbox,
+                DeleteOnSuccess = isTask,
+            };
+            LogOutcome(claimed, outcome, error);
+            if (!await _completer.CompleteAsync(completion, now: RunningCount == 0).ConfigureAwait(false))
+            {
+                _logger.LogWarning("Job {JobId} ({JobType}) ended attempt {Attempt} as {Outcome}, but its row no longer belonged to this worker (cancelled, or rescued after its lease lapsed), so that result was not written.", claimed.Id, claimed.JobType, claimed.Attempts, outcome.Kind);
+                return JobOutcome.LeaseLost;
+            }
+
+            if (outcome.Kind == JobOutcomeKind.Failed && error is not null && definition?.Options.OnExhausted is { } onExhausted)
+            {
+                await CallHookAsync("OnExhausted", claimed, () => onExhausted(new JobFailure(claimed, error, null), CancellationToken.None)).ConfigureAwait(false);
+            }
+
+            return outcome;
+        }
     }
 
     /// <summary>Runs a task in a fresh dependency-injection scope. The handler's exception reaches the caller.</summary>
@@ -72,146 +131,61 @@ public sealed class JobExecutor
         }
     }
 
-    /// <summary>
-    /// Handles one message from a queue: parses the envelope, runs its job (claim first) or task, and says what to
-    /// do with the message. Never throws for bad messages or failing handlers; only a store outage escapes.
-    /// </summary>
-    /// <param name="message">The message body.</param>
-    /// <param name="stoppingToken">Signalled when the worker stops.</param>
-    public ValueTask<EnvelopeOutcome> ExecuteEnvelopeAsync(string message, CancellationToken stoppingToken = default) =>
-        ExecuteEnvelopeAsync(message, default, stoppingToken);
+    /// <inheritdoc />
+    public void Dispose() => _leases.Dispose();
 
-    /// <summary>Handles one message as <see cref="ExecuteEnvelopeAsync(string, CancellationToken)"/>, with options for the job it carries.</summary>
-    public async ValueTask<EnvelopeOutcome> ExecuteEnvelopeAsync(string message, JobExecutionOptions options, CancellationToken stoppingToken = default)
+    private async ValueTask<(Exception? Error, string? Result)> RunJobAsync(JobRequest job, JobDefinition? definition, LeaseKeeper.Lease lease, CancellationToken token)
     {
-        JobEnvelope envelope;
+        var context = new JobContext(job, _store, WorkerId, LoggerFor("JobRunners.Jobs.", job.JobType), _runner, lease, token);
         try
         {
-            envelope = JobEnvelope.Parse(message);
-        }
-        catch (MalformedEnvelopeException ex)
-        {
-            _logger.LogError("Parking a message that is not a job envelope: {Reason}", ex.Reason);
-            return new EnvelopeOutcome(MessageAction.Park, Reason: ex.Message);
-        }
-
-        if (envelope.Kind == EnvelopeKind.Job)
-        {
-            var outcome = await ExecuteJobAsync(envelope.JobId!.Value, options, stoppingToken).ConfigureAwait(false);
-            return outcome.Acknowledge
-                ? new EnvelopeOutcome(MessageAction.Delete, Execution: outcome)
-                : new EnvelopeOutcome(MessageAction.RetryLater, outcome.RetryAt, outcome.Status.ToString(), outcome);
-        }
-
-        PreparedTask task;
-        try
-        {
-            task = _registry.ReadTask(envelope.Name, envelope.Payload!);
-        }
-        catch (JobRunnerException ex) when (ex is UnknownHandlerException or PayloadValidationException)
-        {
-            _logger.LogError("Parking task message '{Task}': {Reason}", envelope.Name, ex.Message);
-            return new EnvelopeOutcome(MessageAction.Park, Reason: ex.Message);
-        }
-
-        try
-        {
-            await ExecuteTaskAsync(task, stoppingToken).ConfigureAwait(false);
-            return new EnvelopeOutcome(MessageAction.Delete);
-        }
-#pragma warning disable CA1031 // A failing task is retried by the queue's redelivery; it must not stop the worker.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            _logger.LogError(ex, "Task '{Task}' failed; the queue delivers it again until its maximum receive count.", task.Name);
-            return new EnvelopeOutcome(MessageAction.RetryLater, Reason: Describe(ex));
-        }
-    }
-
-    private async ValueTask<ExecutionOutcome> RunClaimedAsync(JobRequest job, JobExecutionOptions options, CancellationToken stoppingToken)
-    {
-        var definition = _registry.FindJob(job.JobType);
-        var lease = definition?.Options.Lease ?? _options.Lease;
-        var heartbeatEvery = definition?.Options.Lease is { } typeLease ? typeLease / 3 : _options.EffectiveHeartbeat;
-
-        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        using var heartbeatStop = new CancellationTokenSource();
-        var leaseLost = 0;
-        void OnLeaseLost()
-        {
-            if (Interlocked.Exchange(ref leaseLost, 1) == 0)
-            {
-                attempt.Cancel();
-            }
-        }
-
-        var logger = LoggerFor("JobRunners.Jobs.", job.JobType);
-        var context = new JobContext(job, _store, WorkerId, logger, _runner, OnLeaseLost, attempt.Token);
-        var heartbeat = HeartbeatAsync(job.Id, lease, heartbeatEvery, OnLeaseLost, heartbeatStop.Token);
-        Exception? error = null;
-        try
-        {
-            if (lease != _options.Lease)
-            {
-                await context.ExtendLeaseAsync(lease, attempt.Token).ConfigureAwait(false);
-            }
-
             var handler = definition ?? _registry.GetJob(job.JobType);
             var scope = _services.CreateAsyncScope();
             await using (scope.ConfigureAwait(false))
             {
-                await handler.RunAsync(job.Payload, scope.ServiceProvider, context, attempt.Token).ConfigureAwait(false);
+                await handler.RunAsync(job.Payload, scope.ServiceProvider, context, token).ConfigureAwait(false);
             }
+
+            return (null, context.Result);
         }
 #pragma warning disable CA1031 // Any exception a handler throws is recorded in its row; none may escape the worker.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            error = ex;
+            return (ex, context.Result);
         }
-        finally
-        {
-            await heartbeatStop.CancelAsync().ConfigureAwait(false);
-            await heartbeat.ConfigureAwait(false);
-        }
-
-        if (Volatile.Read(ref leaseLost) == 1)
-        {
-            _logger.LogWarning("Job {JobId} ({JobType}) lost its lease during attempt {Attempt}: it was cancelled, or its lease lapsed and another worker took it.", job.Id, job.JobType, job.Attempts);
-            return new ExecutionOutcome(ExecutionStatus.LeaseLost, job.Id, job);
-        }
-
-        var (result, status) = await DecideAsync(job, definition, error, context.Result, stoppingToken).ConfigureAwait(false);
-        if (options.ReturnRetriesToOutbox)
-        {
-            result = result with { ReturnToOutbox = true };
-        }
-
-        LogOutcome(job, status, error, result.RetryAt);
-        var written = await _store.FinishAttemptAsync(job.Id, WorkerId, result, CancellationToken.None).ConfigureAwait(false);
-        if (written && status == ExecutionStatus.Failed && error is not null && definition?.Options.OnExhausted is { } onExhausted)
-        {
-            await CallHookAsync("OnExhausted", job, () => onExhausted(new JobFailure(job, error, null), CancellationToken.None)).ConfigureAwait(false);
-        }
-
-        return written
-            ? new ExecutionOutcome(status, job.Id, job, status is ExecutionStatus.RetryScheduled or ExecutionStatus.Released ? result.RetryAt ?? _time.GetUtcNow() : null)
-            : new ExecutionOutcome(ExecutionStatus.LeaseLost, job.Id, job);
     }
 
-    private async ValueTask<(AttemptResult Result, ExecutionStatus Status)> DecideAsync(JobRequest job, Registry.JobDefinition? definition, Exception? error, string? resultMessage, CancellationToken stoppingToken)
+    private async ValueTask<(Exception? Error, string? Result)> RunTaskRowAsync(JobRequest row, CancellationToken token)
+    {
+        try
+        {
+            var envelope = JobEnvelope.Parse(row.Payload);
+            await ExecuteTaskAsync(_registry.ReadTask(envelope.Name, envelope.Payload ?? "null"), token).ConfigureAwait(false);
+            return (null, null);
+        }
+#pragma warning disable CA1031 // A failing task is retried by the retry policy and kept as a failed row when it runs out.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return (ex, null);
+        }
+    }
+
+    private async ValueTask<JobOutcome> DecideAsync(JobRequest job, JobDefinition? definition, Exception? error, CancellationToken stoppingToken)
     {
         switch (error)
         {
             case null:
-                return (new AttemptResult { Outcome = AttemptOutcome.Succeeded, ResultMessage = resultMessage }, ExecutionStatus.Succeeded);
+                return JobOutcome.Succeeded;
             case OperationCanceledException when stoppingToken.IsCancellationRequested:
-                return (new AttemptResult { Outcome = AttemptOutcome.Released, RetryAt = _time.GetUtcNow() }, ExecutionStatus.Released);
+                return JobOutcome.Released;
             case OperationCanceledException:
-                return (new AttemptResult { Outcome = AttemptOutcome.Cancelled, ResultMessage = resultMessage, Error = Describe(error) }, ExecutionStatus.Cancelled);
+                return JobOutcome.Cancelled(Describe(error));
+            case PayloadValidationException or MalformedEnvelopeException or UnknownHandlerException when TaskRows.IsTask(job.JobType):
             case PayloadValidationException:
                 // The stored payload no longer fits the registered type: no retry can fix that.
-                return (Failed(), ExecutionStatus.Failed);
+                return JobOutcome.Failed(Describe(error));
         }
 
         var policy = definition?.Options.Retry ?? _options.Retry;
@@ -225,11 +199,7 @@ public sealed class JobExecutor
             retryAt = decision.GiveUp ? null : decision.At ?? retryAt;
         }
 
-        return retryAt is { } at
-            ? (new AttemptResult { Outcome = AttemptOutcome.Retry, ResultMessage = resultMessage, Error = Describe(error), RetryAt = at }, ExecutionStatus.RetryScheduled)
-            : (Failed(), ExecutionStatus.Failed);
-
-        AttemptResult Failed() => new() { Outcome = AttemptOutcome.Failed, ResultMessage = resultMessage, Error = Describe(error) };
+        return retryAt is { } at ? JobOutcome.Retry(at, Describe(error)) : JobOutcome.Failed(Describe(error));
     }
 
     /// <summary>Runs a per-type hook; a hook's exception is logged and never changes the job's fate beyond its own decision.</summary>
@@ -247,47 +217,25 @@ public sealed class JobExecutor
         }
     }
 
-    private async Task HeartbeatAsync(long jobId, TimeSpan lease, TimeSpan every, Action onLeaseLost, CancellationToken stop)
+    private void LogOutcome(JobRequest job, JobOutcome outcome, Exception? error)
     {
-        try
+        switch (outcome.Kind)
         {
-            while (!stop.IsCancellationRequested)
-            {
-                await Task.Delay(every, _time, stop).ConfigureAwait(false);
-                if (!await _store.ExtendLeaseAsync(jobId, WorkerId, lease, stop).ConfigureAwait(false))
+            case JobOutcomeKind.Succeeded:
+                if (_logger.IsEnabled(LogLevel.Debug))
                 {
-                    onLeaseLost();
-                    return;
+                    _logger.LogDebug("Job {JobId} ({JobType}) succeeded on attempt {Attempt}.", job.Id, job.JobType, job.Attempts);
                 }
-            }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            // The attempt ended.
-        }
-#pragma warning disable CA1031 // A failed heartbeat must not crash the worker; the lease may lapse and be rescued.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            _logger.LogWarning(ex, "Could not extend the lease of job {JobId}; if the store stays unreachable the lease lapses and the job is rescued.", jobId);
-        }
-    }
 
-    private void LogOutcome(JobRequest job, ExecutionStatus status, Exception? error, DateTimeOffset? retryAt)
-    {
-        switch (status)
-        {
-            case ExecutionStatus.Succeeded:
-                _logger.LogDebug("Job {JobId} ({JobType}) succeeded on attempt {Attempt}.", job.Id, job.JobType, job.Attempts);
                 break;
-            case ExecutionStatus.RetryScheduled:
-                _logger.LogWarning(error, "Job {JobId} ({JobType}) failed attempt {Attempt} of {MaxAttempts}; retrying at {RetryAt:O}.", job.Id, job.JobType, job.Attempts, job.MaxAttempts, retryAt);
+            case JobOutcomeKind.Retry:
+                _logger.LogWarning(error, "Job {JobId} ({JobType}) failed attempt {Attempt} of {MaxAttempts}; retrying at {RetryAt:O}.", job.Id, job.JobType, job.Attempts, job.MaxAttempts, outcome.RetryAt);
                 break;
-            case ExecutionStatus.Failed:
+            case JobOutcomeKind.Failed:
                 _logger.LogError(error, "Job {JobId} ({JobType}) failed on attempt {Attempt} of {MaxAttempts}; no attempts remain.", job.Id, job.JobType, job.Attempts, job.MaxAttempts);
                 break;
             default:
-                _logger.LogInformation("Job {JobId} ({JobType}) ended attempt {Attempt} as {Status}.", job.Id, job.JobType, job.Attempts, status);
+                _logger.LogInformation("Job {JobId} ({JobType}) ended attempt {Attempt} as {Outcome}.", job.Id, job.JobType, job.Attempts, outcome.Kind);
                 break;
         }
     }

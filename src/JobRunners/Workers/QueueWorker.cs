@@ -6,8 +6,8 @@ namespace JobRunners;
 
 /// <summary>
 /// The consuming side of a message-queue runner. It asks the queue for no more messages than it has free
-/// capacity, runs each through <see cref="JobExecutor.ExecuteEnvelopeAsync(string, CancellationToken)"/> (so a duplicate delivery of a job
-/// is a no-op), extends the visibility of in-flight messages on a heartbeat, deletes, delays or parks each
+/// capacity, claims the job rows of each received batch in one statement and runs them through <see cref="JobExecutor"/> (so a
+/// duplicate delivery of a job is a no-op), extends the visibility of in-flight messages on a heartbeat, deletes, delays or parks each
 /// message as the outcome says, backs off with capped exponential delays and jitter while the queue is empty or
 /// failing, and stops with a clear message on fatal errors instead of spinning. A transport supplies the calls.
 /// </summary>
@@ -133,10 +133,11 @@ public abstract class QueueWorker<TMessage> : BackgroundService
                 foreach (var message in messages)
                 {
                     _inFlight[message] = new SemaphoreSlim(1, 1);
-                    var handler = Task.Run(() => HandleAsync(message), CancellationToken.None);
-                    handlers[handler] = 0;
-                    _ = handler.ContinueWith(t => handlers.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 }
+
+                var batch = Task.Run(() => HandleAsync(messages), CancellationToken.None);
+                handlers[batch] = 0;
+                _ = batch.ContinueWith(t => handlers.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -160,26 +161,37 @@ public abstract class QueueWorker<TMessage> : BackgroundService
         GC.SuppressFinalize(this);
     }
 
-    private async Task HandleAsync(TMessage message)
+    /// <summary>Runs a received batch: one claim for its job rows, then each message's outcome acted on as it arrives.</summary>
+    private async Task HandleAsync(IReadOnlyList<TMessage> messages)
     {
-        var gate = _inFlight[message];
+        IReadOnlyList<Task<JobOutcome>> outcomes;
         try
         {
-            var outcome = await Services.Executor.ExecuteEnvelopeAsync(GetBody(message), _interrupt.Token).ConfigureAwait(false);
-            await gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-            switch (outcome.Action)
+            outcomes = await Services.Executor.ExecuteEnvelopesAsync(messages.Select(GetBody).ToList(), default, _interrupt.Token).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The messages stay on the queue and are delivered again when their visibility lapses.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Logger.LogError(ex, "{Count} message(s) from {Queue} could not be handled; they are delivered again when their visibility lapses.", messages.Count, QueueDescription);
+            foreach (var message in messages)
             {
-                case MessageAction.Delete:
-                    await DeleteAsync(message, CancellationToken.None).ConfigureAwait(false);
-                    break;
-                case MessageAction.Park:
-                    await ParkAsync(message, outcome.Reason ?? "unreadable message", CancellationToken.None).ConfigureAwait(false);
-                    break;
-                default:
-                    TimeSpan? delay = outcome.RetryAt is { } at ? Max(at - Services.TimeProvider.GetUtcNow(), TimeSpan.Zero) : null;
-                    await RetryLaterAsync(message, delay, CancellationToken.None).ConfigureAwait(false);
-                    break;
+                Finish(message);
             }
+
+            return;
+        }
+
+        await Task.WhenAll(messages.Select((message, i) => ActAsync(message, outcomes[i]))).ConfigureAwait(false);
+    }
+
+    private async Task ActAsync(TMessage message, Task<JobOutcome> run)
+    {
+        try
+        {
+            var outcome = await run.ConfigureAwait(false);
+            await _inFlight[message].WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            await ActOnAsync(message, outcome).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // The message stays on the queue and is delivered again when its visibility lapses.
         catch (Exception ex)
@@ -189,13 +201,39 @@ public abstract class QueueWorker<TMessage> : BackgroundService
         }
         finally
         {
-            if (_inFlight.TryRemove(message, out var removed))
-            {
-                removed.Dispose();
-            }
-
-            _slots.Release();
+            Finish(message);
         }
+    }
+
+    /// <summary>What each outcome means for the message that carried it: the one place a queue's action is chosen.</summary>
+    private Task ActOnAsync(TMessage message, JobOutcome outcome)
+    {
+        switch (outcome.Kind)
+        {
+            case JobOutcomeKind.Succeeded or JobOutcomeKind.Failed or JobOutcomeKind.Cancelled or JobOutcomeKind.LeaseLost or JobOutcomeKind.Skipped:
+                // Final, or someone else's now: the row is the record.
+                return DeleteAsync(message, CancellationToken.None);
+            case JobOutcomeKind.Rejected:
+                return ParkAsync(message, outcome.Reason ?? "unreadable message", CancellationToken.None);
+            case JobOutcomeKind.Released:
+                return RetryLaterAsync(message, TimeSpan.Zero, CancellationToken.None);
+            case JobOutcomeKind.NotServed:
+                // Left for a worker that has the handler: offered again when the visibility the heartbeat last set lapses.
+                return RetryLaterAsync(message, null, CancellationToken.None);
+            default:
+                TimeSpan? delay = outcome.RetryAt is { } at ? Max(at - Services.TimeProvider.GetUtcNow(), TimeSpan.Zero) : null;
+                return RetryLaterAsync(message, delay, CancellationToken.None);
+        }
+    }
+
+    private void Finish(TMessage message)
+    {
+        if (_inFlight.TryRemove(message, out var removed))
+        {
+            removed.Dispose();
+        }
+
+        _slots.Release();
     }
 
     private async Task HeartbeatLoopAsync(CancellationToken stop)

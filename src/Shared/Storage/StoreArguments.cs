@@ -12,10 +12,16 @@ internal static class StoreArguments
         ArgumentOutOfRangeException.ThrowIfLessThan(job.MaxAttempts, 1, nameof(job));
     }
 
-    public static void ValidateClaim(JobClaim claim)
+    public static void ValidateClaim(JobClaimRequest request)
     {
-        ArgumentException.ThrowIfNullOrEmpty(claim.WorkerId, nameof(claim));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(claim.Lease, TimeSpan.Zero, nameof(claim));
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrEmpty(request.WorkerId, nameof(request));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.Lease, TimeSpan.Zero, nameof(request));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(request.Limit, nameof(request));
+        if (request.IgnoreRunAt && request.Ids is null)
+        {
+            throw new ArgumentException("IgnoreRunAt claims only the rows named by Ids.", nameof(request));
+        }
     }
 
     public static void ValidateLease(string lockedBy, TimeSpan lease)
@@ -31,38 +37,35 @@ internal static class StoreArguments
         ArgumentOutOfRangeException.ThrowIfGreaterThan(progress, 100);
     }
 
-    public static void ValidateResult(string lockedBy, AttemptResult result)
+    public static void ValidateCompletions(IReadOnlyList<JobCompletion> completions)
     {
-        ArgumentException.ThrowIfNullOrEmpty(lockedBy);
-        ArgumentNullException.ThrowIfNull(result);
-        if (!Enum.IsDefined(result.Outcome))
+        ArgumentNullException.ThrowIfNull(completions);
+        foreach (var completion in completions)
         {
-            throw new ArgumentOutOfRangeException(nameof(result), result.Outcome, "Unknown attempt outcome.");
-        }
-
-        if (result.Outcome == AttemptOutcome.Retry && result.RetryAt is null)
-        {
-            throw new ArgumentException("A retry needs RetryAt: the time to run the job again.", nameof(result));
+            ArgumentNullException.ThrowIfNull(completion, nameof(completions));
+            ArgumentException.ThrowIfNullOrEmpty(completion.LockedBy, nameof(completions));
+            switch (completion.Outcome.Kind)
+            {
+                case JobOutcomeKind.Retry when completion.Outcome.RetryAt is null:
+                    throw new ArgumentException($"The retry of job {completion.Id} needs RetryAt: the time to run the job again.", nameof(completions));
+                case JobOutcomeKind.Succeeded or JobOutcomeKind.Failed or JobOutcomeKind.Cancelled or JobOutcomeKind.Retry or JobOutcomeKind.Released:
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(completions), completion.Outcome.Kind, $"Job {completion.Id}: a {completion.Outcome.Kind} outcome is not written to a row.");
+            }
         }
     }
+
+    /// <summary>The stored form of an outcome written by <see cref="IJobStore.CompleteAsync"/>.</summary>
+    public static string StoredKind(JobOutcomeKind kind) => kind switch
+    {
+        JobOutcomeKind.Succeeded => "succeeded",
+        JobOutcomeKind.Failed => "failed",
+        JobOutcomeKind.Cancelled => "cancelled",
+        JobOutcomeKind.Retry => "retry",
+        JobOutcomeKind.Released => "released",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not an outcome that is written to a row."),
+    };
 
     public static void ValidateLimit(int limit) => ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-
-    /// <summary>Why a claim that updated nothing was refused, from the row as it is now.</summary>
-    public static ClaimResult Refused(JobRequest? row, DateTimeOffset now, JobClaim claim)
-    {
-        if (row is null)
-        {
-            return new ClaimResult(ClaimStatus.NotFound, null);
-        }
-
-        if (row.Status != JobStatus.Queued)
-        {
-            return new ClaimResult(ClaimStatus.NotQueued, row);
-        }
-
-        return !claim.IgnoreRunAt && row.RunAt > now
-            ? new ClaimResult(ClaimStatus.NotDue, row)
-            : new ClaimResult(ClaimStatus.QueueLocked, row);
-    }
 }

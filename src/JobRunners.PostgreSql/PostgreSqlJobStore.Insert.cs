@@ -1,0 +1,187 @@
+using Dapper;
+using JobRunners.Storage;
+using Npgsql;
+
+namespace JobRunners.PostgreSql;
+
+/// <content>Writing new rows: one statement for a whole batch; unique keys resolved against unfinished rows.</content>
+public sealed partial class PostgreSqlJobStore
+{
+    // A key's holder can finish between the skipped insert and the read of it; then the row is written again.
+    private const int MaxKeyRounds = 10;
+
+    /// <inheritdoc />
+    public async ValueTask<InsertResult> InsertAsync(NewJobRequest job, CancellationToken cancellationToken = default) =>
+        (await InsertManyAsync([job], cancellationToken).ConfigureAwait(false))[0];
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<InsertResult>> InsertManyAsync(IReadOnlyList<NewJobRequest> jobs, CancellationToken cancellationToken = default) =>
+        InsertAsync(jobs, null, cancellationToken);
+
+    /// <summary>
+    /// Writes rows as <see cref="InsertManyAsync"/> does and, in the same statement, sends <paramref name="messages"/>
+    /// on <paramref name="channel"/> (delivered when the rows commit): the <c>postgres</c> runner's dispatch.
+    /// </summary>
+    internal ValueTask<IReadOnlyList<InsertResult>> InsertAndNotifyAsync(IReadOnlyList<NewJobRequest> jobs, string channel, IReadOnlyList<string> messages, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(channel);
+        ArgumentNullException.ThrowIfNull(messages);
+        return InsertAsync(jobs, messages.Count == 0 ? null : (channel, messages), cancellationToken);
+    }
+
+    private ValueTask<IReadOnlyList<InsertResult>> InsertAsync(IReadOnlyList<NewJobRequest> jobs, (string Channel, IReadOnlyList<string> Messages)? notify, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        foreach (var job in jobs)
+        {
+            StoreArguments.ValidateInsert(job);
+        }
+
+        if (jobs.Count == 0)
+        {
+            return ValueTask.FromResult<IReadOnlyList<InsertResult>>([]);
+        }
+
+        return WithConnectionAsync(async (connection, token) =>
+        {
+            var results = new InsertResult[jobs.Count];
+
+            // A key repeated within the batch is written once; the later items get the first one's row.
+            var firstWithKey = new Dictionary<string, int>(StringComparer.Ordinal);
+            var pending = new List<int>(jobs.Count);
+            for (var i = 0; i < jobs.Count; i++)
+            {
+                if (jobs[i].UniqueKey is not { } key || firstWithKey.TryAdd(key, i))
+                {
+                    pending.Add(i);
+                }
+            }
+
+            // Keyed rows need the skipped insert and the read of the key's holder to agree: one transaction.
+            if (firstWithKey.Count == 0)
+            {
+                await WriteAllAsync(connection, null, jobs, pending, results, notify, token).ConfigureAwait(false);
+            }
+            else
+            {
+                var transaction = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
+                await using (transaction.ConfigureAwait(false))
+                {
+                    await WriteAllAsync(connection, transaction, jobs, pending, results, notify, token).ConfigureAwait(false);
+                    await transaction.CommitAsync(token).ConfigureAwait(false);
+                }
+            }
+
+            for (var i = 0; i < jobs.Count; i++)
+            {
+                if (jobs[i].UniqueKey is { } key && firstWithKey[key] != i)
+                {
+                    results[i] = results[firstWithKey[key]] with { Created = false };
+                }
+            }
+
+            return (IReadOnlyList<InsertResult>)results;
+        }, cancellationToken);
+    }
+
+    private async Task WriteAllAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction? transaction,
+        IReadOnlyList<NewJobRequest> jobs,
+        List<int> pending,
+        InsertResult[] results,
+        (string Channel, IReadOnlyList<string> Messages)? notify,
+        CancellationToken cancellationToken)
+    {
+        for (var round = 0; pending.Count > 0; round++)
+        {
+            if (round == MaxKeyRounds)
+            {
+                throw new JobStoreException(
+                    $"Could not write {pending.Count} job(s) with unique keys ({string.Join(", ", pending.Select(i => jobs[i].UniqueKey))}): the rows holding the keys kept changing. Try again.");
+            }
+
+            pending = await WriteRoundAsync(connection, transaction, jobs, pending, results, round == 0 ? notify : null, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Inserts the pending rows; fills the results of those written and of those whose key is held; returns the rest.</summary>
+    private async Task<List<int>> WriteRoundAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction? transaction,
+        IReadOnlyList<NewJobRequest> jobs,
+        List<int> pending,
+        InsertResult[] results,
+        (string Channel, IReadOnlyList<string> Messages)? notify,
+        CancellationToken cancellationToken)
+    {
+        var now = _timeProvider.GetUtcNow();
+        var rows = pending.Select(i => jobs[i]).ToList();
+        var parameters = new DynamicParameters(new
+        {
+            JobTypes = rows.Select(r => r.JobType).ToArray(),
+            QueueNames = rows.Select(r => r.QueueName).ToArray(),
+            Payloads = rows.Select(r => r.Payload).ToArray(),
+            MaxAttempts = rows.Select(r => r.MaxAttempts).ToArray(),
+            Priorities = rows.Select(r => r.Priority).ToArray(),
+            RunAts = rows.Select(r => (r.RunAt ?? now).UtcDateTime).ToArray(),
+            UniqueKeys = rows.Select(r => r.UniqueKey).ToArray(),
+            LocksQueues = rows.Select(r => r.LocksQueue).ToArray(),
+            Runners = rows.Select(r => r.Runner).ToArray(),
+            Dispatched = rows.Select(r => r.Dispatched).ToArray(),
+            Now = now,
+        });
+        if (notify is { } n)
+        {
+            parameters.AddDynamicParams(new { n.Channel, Messages = n.Messages.ToArray() });
+        }
+
+        var sql = notify is null ? _sql.InsertMany : _sql.InsertManyAndNotify;
+        var written = (await connection.QueryAsync<PostgreSqlJobRow>(Command(sql, parameters, transaction, cancellationToken)).ConfigureAwait(false))
+            .OrderBy(row => row.Id)
+            .ToList();
+
+        var byKey = written.Where(r => r.UniqueKey is not null).ToDictionary(r => r.UniqueKey!, StringComparer.Ordinal);
+        using var unkeyed = written.Where(r => r.UniqueKey is null).GetEnumerator();
+        var skipped = new List<int>();
+        foreach (var i in pending)
+        {
+            if (jobs[i].UniqueKey is not { } key)
+            {
+                unkeyed.MoveNext();
+                results[i] = new InsertResult(unkeyed.Current.ToJobRequest(), Created: true);
+            }
+            else if (byKey.TryGetValue(key, out var row))
+            {
+                results[i] = new InsertResult(row.ToJobRequest(), Created: true);
+            }
+            else
+            {
+                skipped.Add(i);
+            }
+        }
+
+        if (skipped.Count == 0)
+        {
+            return skipped;
+        }
+
+        var holders = (await connection.QueryAsync<PostgreSqlJobRow>(Command(
+                _sql.GetUnfinishedByUniqueKeys, new { UniqueKeys = skipped.Select(i => jobs[i].UniqueKey!).ToArray() }, transaction, cancellationToken)).ConfigureAwait(false))
+            .ToDictionary(r => r.UniqueKey!, StringComparer.Ordinal);
+        var again = new List<int>();
+        foreach (var i in skipped)
+        {
+            if (holders.TryGetValue(jobs[i].UniqueKey!, out var holder))
+            {
+                results[i] = new InsertResult(holder.ToJobRequest(), Created: false);
+            }
+            else
+            {
+                again.Add(i);
+            }
+        }
+
+        return again;
+    }
+}
