@@ -18,19 +18,22 @@ internal static class LambdaMaintenance
     {
         var store = context.Services.GetRequiredService<IJobStore>();
         var settings = context.Services.GetRequiredService<IOptions<JobRunnersOptions>>().Value;
-        var rescued = await store.RescueExpiredLeasesAsync(cancellationToken).ConfigureAwait(false);
+        var now = context.Time.GetUtcNow();
+        var outbox = context.Runner as JobRunnerBase;
+        var sweep = await store.SweepAsync(new SweepRequest { UndispatchedBefore = outbox is null ? null : now - settings.OutboxGrace }, cancellationToken).ConfigureAwait(false);
+        var rescued = sweep.Rescued;
         foreach (var row in rescued)
         {
             context.Logger.LogWarning("Job {JobId} ({JobType}) lost its worker mid-attempt and was {Status}.", row.Id, row.JobType, row.Status == JobStatus.Queued ? "queued again" : "failed");
         }
 
-        if (context.Runner is not JobRunnerBase runner)
+        if (outbox is not { } runner)
         {
             return (rescued.Count, 0, 0, 0);
         }
 
-        var now = context.Time.GetUtcNow();
-        var pending = await store.ListQueuedAsync(new QueuedQuery { UndispatchedOnly = true, CreatedBefore = now - settings.OutboxGrace, DueBy = now }, cancellationToken).ConfigureAwait(false);
+        // Rescued rows that are queued again have no dispatched_at: the outbox hands them over with the others.
+        var pending = rescued.Where(r => r.Status == JobStatus.Queued && r.RunAt <= now).Concat(sweep.Undispatched).ToList();
         var sent = 0;
         foreach (var row in pending)
         {

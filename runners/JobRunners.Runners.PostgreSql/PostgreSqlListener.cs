@@ -11,7 +11,7 @@ namespace JobRunners.Runners.PostgreSql;
 internal sealed class PostgreSqlListener
 {
     // How long the connection may sit silent before a ping proves it is still alive.
-    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
 
     private readonly PostgreSqlWorkEngine _engine;
@@ -20,6 +20,7 @@ internal sealed class PostgreSqlListener
     private readonly ILogger _logger;
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _failures;
+    private bool _up;
 
     public PostgreSqlListener(PostgreSqlWorkEngine engine, Action<string> onMessage, Action onListening, ILogger logger)
     {
@@ -31,6 +32,9 @@ internal sealed class PostgreSqlListener
 
     /// <summary>Completes once the first LISTEN is in place (or the listener stopped).</summary>
     public Task Listening => _listening.Task;
+
+    /// <summary>True while the LISTEN connection is up: notifications arrive, and the worker need not poll often.</summary>
+    public bool IsListening => Volatile.Read(ref _up);
 
     public async Task RunAsync(CancellationToken stoppingToken)
     {
@@ -80,6 +84,7 @@ internal sealed class PostgreSqlListener
             }
 
             _failures = 0;
+            Volatile.Write(ref _up, true);
             _listening.TrySetResult();
             _onListening();
             try
@@ -98,6 +103,7 @@ internal sealed class PostgreSqlListener
             }
             finally
             {
+                Volatile.Write(ref _up, false);
                 await UnlistenAsync(connection).ConfigureAwait(false);
             }
         }

@@ -15,11 +15,18 @@ public sealed class PostgreSqlRunnerOptions
     public int Concurrency { get; set; } = Environment.ProcessorCount * 2;
 
     /// <summary>
-    /// How often an idle worker looks for due rows when no notification wakes it (default 1 s): the fallback for
-    /// missed notifications, delays that come due, and retries scheduled by other processes.
-    /// Flat name <c>JOBRUNNERS_POSTGRES_POLL_INTERVAL</c>.
+    /// How often an idle worker looks for due rows while it has no LISTEN connection (default 1 s): with
+    /// <see cref="Listen"/> off, or while the connection is being re-established. Flat name
+    /// <c>JOBRUNNERS_POSTGRES_POLL_INTERVAL</c>.
     /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How often an idle worker looks for due rows while LISTEN is up (default 30 s). Notifications wake it for new
+    /// rows, freed queues and delays coming due; this poll only catches rows written without one (say by hand), so an
+    /// idle worker stays nearly silent. Flat name <c>JOBRUNNERS_POSTGRES_LISTEN_POLL_INTERVAL</c>.
+    /// </summary>
+    public TimeSpan ListenPollInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The most rows one fetch reserves (default 10; never more than the free slots). Flat name <c>JOBRUNNERS_POSTGRES_BATCH_SIZE</c>.</summary>
     public int BatchSize { get; set; } = 10;

@@ -10,6 +10,7 @@ internal static partial class PostgreSqlRunnerSettings
     public const string ConnectionString = "ConnectionStrings:JobRunners";
     public const string Concurrency = PostgreSqlRunnerOptions.SectionName + ":Concurrency";
     public const string PollInterval = PostgreSqlRunnerOptions.SectionName + ":PollInterval";
+    public const string ListenPollInterval = PostgreSqlRunnerOptions.SectionName + ":ListenPollInterval";
     public const string BatchSize = PostgreSqlRunnerOptions.SectionName + ":BatchSize";
     public const string JobTypes = PostgreSqlRunnerOptions.SectionName + ":JobTypes";
     public const string Queues = PostgreSqlRunnerOptions.SectionName + ":Queues";
@@ -27,6 +28,7 @@ internal static partial class PostgreSqlRunnerSettings
         problems.Clear();
         Apply<int>(configuration[Flat(Concurrency)], Concurrency, TryParseInt, v => options.Concurrency = v, problems);
         Apply<TimeSpan>(configuration[Flat(PollInterval)], PollInterval, TryParseDuration, v => options.PollInterval = v, problems);
+        Apply<TimeSpan>(configuration[Flat(ListenPollInterval)], ListenPollInterval, TryParseDuration, v => options.ListenPollInterval = v, problems);
         Apply<int>(configuration[Flat(BatchSize)], BatchSize, TryParseInt, v => options.BatchSize = v, problems);
         Apply<TimeSpan>(configuration[Flat(Lease)], Lease, TryParseDuration, v => options.Lease = v, problems);
         Apply<bool>(configuration[Flat(Listen)], Listen, TryParseBool, v => options.Listen = v, problems);
@@ -55,6 +57,11 @@ internal static partial class PostgreSqlRunnerSettings
         if (options.PollInterval <= TimeSpan.Zero)
         {
             problems.Add(new MissingSetting(PollInterval, $"must be positive, e.g. 00:00:01 (got {options.PollInterval}; environment: {Flat(PollInterval)})."));
+        }
+
+        if (options.ListenPollInterval <= TimeSpan.Zero)
+        {
+            problems.Add(new MissingSetting(ListenPollInterval, $"must be positive, e.g. 00:00:30 (got {options.ListenPollInterval}; environment: {Flat(ListenPollInterval)})."));
         }
 
         if (options.BatchSize is < 1 or > 1000)

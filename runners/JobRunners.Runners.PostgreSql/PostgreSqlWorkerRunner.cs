@@ -60,7 +60,7 @@ public sealed class PostgreSqlWorkerRunner
                 {
                     var asked = Math.Min(free, engine.BatchSize);
                     var claimed = await engine.ClaimAsync(asked, cancellationToken).ConfigureAwait(false);
-                    running.AddRange(claimed.Select(row => (row, Task.Run(() => engine.RunAsync(row, cancellationToken), CancellationToken.None))));
+                    running.AddRange(claimed.Select(row => (row, engine.RunAsync(row, cancellationToken))));
                     exhausted = claimed.Count < asked;
                     if (!exhausted && running.Count < engine.Options.Concurrency)
                     {

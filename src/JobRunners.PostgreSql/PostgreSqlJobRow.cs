@@ -36,6 +36,9 @@ internal sealed class PostgreSqlJobRow
     public DateTime? StartedAt { get; set; }
     public DateTime? FinishedAt { get; set; }
 
+    /// <summary>Set by the maintenance sweep only: true for a row it rescued, false for an undispatched one.</summary>
+    public bool Rescued { get; set; }
+
     public JobRequest ToJobRequest() => new()
     {
         Id = Id,

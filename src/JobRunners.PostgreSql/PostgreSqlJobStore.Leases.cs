@@ -109,6 +109,21 @@ public sealed partial class PostgreSqlJobStore
         }, cancellationToken);
     }
 
+    /// <inheritdoc />
+    public ValueTask<SweepResult> SweepAsync(SweepRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        StoreArguments.ValidateLimit(request.Limit);
+        var parameters = new { Now = _timeProvider.GetUtcNow(), UndispatchedBefore = request.UndispatchedBefore?.ToUniversalTime(), request.Limit };
+        return WithConnectionAsync(async (connection, token) =>
+        {
+            var rows = (await connection.QueryAsync<PostgreSqlJobRow>(Command(_sql.Sweep, parameters, null, token)).ConfigureAwait(false)).ToList();
+            return new SweepResult(
+                rows.Where(r => r.Rescued).OrderBy(r => r.Id).Select(r => r.ToJobRequest()).ToList(),
+                rows.Where(r => !r.Rescued).OrderBy(r => r.Id).Select(r => r.ToJobRequest()).ToList());
+        }, cancellationToken);
+    }
+
     private ValueTask<bool> ExecuteAsync(string sql, object parameters, CancellationToken cancellationToken) =>
         WithConnectionAsync(
             async (connection, token) => await connection.ExecuteAsync(Command(sql, parameters, null, token)).ConfigureAwait(false) > 0,

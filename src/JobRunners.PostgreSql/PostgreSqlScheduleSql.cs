@@ -50,6 +50,12 @@ internal sealed class PostgreSqlScheduleSql
             LIMIT @Limit
             """;
 
+        NextDue = $"""
+            SELECT min(coalesce(pending_run_at, next_run_at)) FROM {table}
+            WHERE pending_run_at IS NOT NULL
+               OR (NOT paused AND next_run_at IS NOT NULL AND (max_executions = 0 OR executions < max_executions))
+            """;
+
         // Compare-and-set on next_run_at, fenced by the caller's unexpired lease. A concurrent claim of the same run
         // waits on the row lock, then re-checks next_run_at against the committed row and updates nothing.
         Claim = $"""
@@ -96,6 +102,7 @@ internal sealed class PostgreSqlScheduleSql
     public string Delete { get; }
 
     public string ListDue { get; }
+    public string NextDue { get; }
 
     public string Claim { get; }
 

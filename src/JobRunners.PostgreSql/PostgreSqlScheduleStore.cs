@@ -129,6 +129,14 @@ public sealed partial class PostgreSqlScheduleStore : IScheduleStore, IAsyncDisp
     }
 
     /// <inheritdoc />
+    public ValueTask<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default) =>
+        WithConnectionAsync(async (connection, token) =>
+        {
+            var due = await connection.ExecuteScalarAsync<DateTime?>(Command(_sql.NextDue, null, token)).ConfigureAwait(false);
+            return due is { } utc ? new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)) : (DateTimeOffset?)null;
+        }, cancellationToken);
+
+    /// <inheritdoc />
     public ValueTask<bool> TryClaimRunAsync(ScheduleClaim claim, CancellationToken cancellationToken = default)
     {
         ScheduleArguments.ValidateClaim(claim);

@@ -82,6 +82,16 @@ internal sealed class PostgreSqlSql
             WHERE status = 'running' AND locked_until < @Now
             RETURNING {Columns}
             """;
+        Sweep = $"""
+            WITH rescued AS ({RescueExpiredLeases}),
+            undispatched AS (
+                SELECT {Columns} FROM {table}
+                WHERE status = 'queued' AND dispatched_at IS NULL AND run_at <= @Now AND created_at < @UndispatchedBefore
+                ORDER BY id LIMIT @Limit)
+            SELECT true AS Rescued, rescued.* FROM rescued
+            UNION ALL
+            SELECT false, undispatched.* FROM undispatched
+            """;
         Prune = $"DELETE FROM {table} WHERE status IN ('succeeded', 'failed', 'cancelled') AND finished_at < @FinishedBefore";
 
         // Many attempts' outcomes in one statement. Each row is written only while its lease holder still holds it;
@@ -130,6 +140,7 @@ internal sealed class PostgreSqlSql
     public string ExtendLeases { get; }
     public string Cancel { get; }
     public string RescueExpiredLeases { get; }
+    public string Sweep { get; }
     public string Prune { get; }
     public string Complete { get; }
 }

@@ -130,6 +130,32 @@ public sealed partial class SqliteJobStore
         }, cancellationToken);
     }
 
+    /// <inheritdoc />
+    public ValueTask<SweepResult> SweepAsync(SweepRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        StoreArguments.ValidateLimit(request.Limit);
+        var now = NowMilliseconds();
+        return WithConnectionAsync(async (connection, token) =>
+        {
+            // Under the write lock the rescue and the read see the same rows: one that is rescued now is not listed again.
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var rescued = (await connection.QueryAsync<SqliteJobRow>(
+                Command(SqliteSql.RescueExpiredLeases, new { Now = now }, transaction, token)).ConfigureAwait(false)).ToList();
+            var undispatched = request.UndispatchedBefore is { } before
+                ? (await connection.QueryAsync<SqliteJobRow>(Command(
+                    SqliteSql.ListUndispatched,
+                    new { Now = now, Before = UnixTime.ToMilliseconds(before), Rescued = SqliteSql.JsonList(rescued.Select(r => r.Id)), request.Limit },
+                    transaction,
+                    token)).ConfigureAwait(false)).ToList()
+                : [];
+            transaction.Commit();
+            return new SweepResult(
+                rescued.OrderBy(r => r.Id).Select(r => r.ToJobRequest()).ToList(),
+                undispatched.Select(r => r.ToJobRequest()).ToList());
+        }, cancellationToken);
+    }
+
     private ValueTask<bool> ExecuteAsync(string sql, object parameters, CancellationToken cancellationToken) =>
         WithConnectionAsync(
             async (connection, token) => await connection.ExecuteAsync(Command(sql, parameters, null, token)).ConfigureAwait(false) > 0,

@@ -48,6 +48,12 @@ internal static class SqliteScheduleSql
         LIMIT @Limit
         """;
 
+    public const string NextDue = """
+        SELECT min(coalesce(pending_run_at, next_run_at)) FROM job_schedule
+        WHERE pending_run_at IS NOT NULL
+           OR (paused = 0 AND next_run_at IS NOT NULL AND (max_executions = 0 OR executions < max_executions))
+        """;
+
     // Compare-and-set on next_run_at, fenced by the caller's unexpired lease: of two claims of one run, one wins.
     public const string Claim = $"""
         UPDATE job_schedule

@@ -108,6 +108,14 @@ public sealed partial class SqliteScheduleStore : IScheduleStore
     }
 
     /// <inheritdoc />
+    public ValueTask<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default) =>
+        WithConnectionAsync(async (connection, token) =>
+        {
+            var due = await connection.ExecuteScalarAsync<long?>(Command(SqliteScheduleSql.NextDue, null, null, token)).ConfigureAwait(false);
+            return due is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : (DateTimeOffset?)null;
+        }, cancellationToken);
+
+    /// <inheritdoc />
     public ValueTask<bool> TryClaimRunAsync(ScheduleClaim claim, CancellationToken cancellationToken = default)
     {
         ScheduleArguments.ValidateClaim(claim);

@@ -72,6 +72,14 @@ internal static class SqliteSql
         RETURNING {Columns}
         """;
 
+    // The outbox's rows; those the same sweep just rescued are reported as rescued only.
+    public const string ListUndispatched = $"""
+        SELECT {Columns} FROM job_request
+        WHERE status = 'queued' AND dispatched_at IS NULL AND run_at <= @Now AND created_at < @Before
+          AND id NOT IN (SELECT value FROM json_each(@Rescued))
+        ORDER BY id LIMIT @Limit
+        """;
+
     public const string Prune = """
         DELETE FROM job_request
         WHERE status IN ('succeeded', 'failed', 'cancelled') AND finished_at < @FinishedBefore

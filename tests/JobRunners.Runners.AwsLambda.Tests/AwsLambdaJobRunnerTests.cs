@@ -112,11 +112,12 @@ public sealed class AwsLambdaJobRunnerTests : LambdaTestBase
         var row = await InsertAsync(host, ProbeHandlers.OkJob, key);
 
         // A fast function claims the row, fails the attempt and returns it to the outbox...
-        await host.Store.TryClaimAsync(row.Id, new JobClaim("fast-function", TimeSpan.FromMinutes(1)));
+        await host.Store.ClaimOneAsync(row.Id, "fast-function", TimeSpan.FromMinutes(1));
         var retryAt = DateTimeOffset.UtcNow.AddSeconds(1);
-        await host.Store.FinishAttemptAsync(row.Id, "fast-function", new AttemptResult { Outcome = AttemptOutcome.Retry, Error = "boom", RetryAt = retryAt, ReturnToOutbox = true });
-        // ...before the dispatcher's "accepted" mark for the invocation lands.
-        await host.Store.MarkDispatchedAsync(row.Id, "aws-lambda");
+        await host.Store.CompleteOneAsync(row.Id, "fast-function", JobOutcome.Retry(retryAt, "boom"), returnToOutbox: true);
+        // ...and then a dispatch mark lands that hides the retry. (The store refuses a mark sent before the attempt was
+        // counted; this one claims the current attempt count, as a mark from an older version could.)
+        await host.Store.MarkDispatchedAsync([new JobDispatchMark(row.Id, 1)], "aws-lambda");
         var hidden = await host.Store.GetAsync(row.Id);
         Assert.That(hidden!.DispatchedAt, Is.Not.Null.And.LessThan(hidden.RunAt), "the outbox no longer sees it");
 

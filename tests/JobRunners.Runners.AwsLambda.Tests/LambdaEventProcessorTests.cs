@@ -66,7 +66,7 @@ public sealed class LambdaEventProcessorTests : LambdaTestBase
         var okKey = NewKey();
         var ok = await InsertAsync(host, ProbeHandlers.OkJob, okKey, runner: "aws-sqs");
         var locking = await InsertAsync(host, ProbeHandlers.OkJob, NewKey(), "q-" + okKey, locksQueue: true, runner: "aws-sqs");
-        await host.Store.TryClaimAsync(locking.Id, new JobClaim("another-worker", TimeSpan.FromMinutes(5)));
+        await host.Store.ClaimOneAsync(locking.Id, "another-worker", TimeSpan.FromMinutes(5));
         var blocked = await InsertAsync(host, ProbeHandlers.OkJob, NewKey(), "q-" + okKey, runner: "aws-sqs");
 
         var answer = await ProcessAsync(host, SqsEvent("jobs", ("m-ok", JobEnvelope.ForJob(ok).Serialize()), ("m-blocked", JobEnvelope.ForJob(blocked).Serialize())));
@@ -169,19 +169,18 @@ public sealed class LambdaEventProcessorTests : LambdaTestBase
         await using var host = await StartHostAsync(new Dictionary<string, string?> { ["JobRunners:AwsLambda:MaxInlineWait"] = "00:00:01" });
         var queue = "locked-" + NewKey();
         var locking = await InsertAsync(host, ProbeHandlers.OkJob, NewKey(), queue, locksQueue: true);
-        var claim = await host.Store.TryClaimAsync(locking.Id, new JobClaim("another-worker", TimeSpan.FromMinutes(5)));
-        Assert.That(claim.Status, Is.EqualTo(ClaimStatus.Claimed));
+        Assert.That(await host.Store.ClaimOneAsync(locking.Id, "another-worker", TimeSpan.FromMinutes(5)), Is.Not.Null);
         var key = NewKey();
         var waiting = await InsertAsync(host, ProbeHandlers.OkJob, key, queue);
         var received = ForwardListener.Received;
 
         var answer = JsonDocument.Parse(await ProcessAsync(host, JobEnvelope.ForJob(waiting).Serialize())).RootElement;
-        Assert.That(answer.GetProperty("status").GetString(), Is.EqualTo("QueueLocked"));
+        Assert.That(answer.GetProperty("status").GetString(), Is.EqualTo("NotDue"));
         Assert.That(answer.GetProperty("next").GetString(), Is.EqualTo("reinvoked"));
         await host.WaitUntilAsync(() => Task.FromResult(ForwardListener.Received > received), "the handed-over invocation");
         Assert.That((await host.Store.GetAsync(waiting.Id))!.Status, Is.EqualTo(JobStatus.Queued), "nothing runs while the queue is locked");
 
-        await host.Store.FinishAttemptAsync(locking.Id, "another-worker", new AttemptResult { Outcome = AttemptOutcome.Succeeded });
+        await host.Store.CompleteOneAsync(locking.Id, "another-worker", JobOutcome.Succeeded);
         var final = await host.WaitForFinalAsync(waiting.Id);
 
         Assert.That(final.Status, Is.EqualTo(JobStatus.Succeeded));

@@ -42,6 +42,13 @@ public interface IScheduleStore
     ValueTask<IReadOnlyList<JobSchedule>> ListDueAsync(DateTimeOffset dueBy, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The earliest time the leader must act on a schedule: an unconfirmed run (its due time, already past), or the
+    /// next run of an unpaused schedule under its limit. Null when no schedule has anything to run. The scheduler
+    /// sleeps until then instead of asking every second.
+    /// </summary>
+    ValueTask<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Atomically claims one due run: only when the schedule's next run is still <see cref="ScheduleClaim.DueAt"/>
     /// (compare-and-set), no run is pending, it is not paused, it is under its limit, and
     /// <see cref="ScheduleClaim.Holder"/> holds an unexpired scheduler lease. The claim counts an execution, records

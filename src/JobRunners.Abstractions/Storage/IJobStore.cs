@@ -77,6 +77,13 @@ public interface IJobStore
     /// </summary>
     ValueTask<IReadOnlyList<JobRequest>> RescueExpiredLeasesAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// One maintenance pass in one round trip where the store can: rescues lapsed leases as
+    /// <see cref="RescueExpiredLeasesAsync"/> does, and lists the undispatched rows the outbox must send
+    /// (<see cref="SweepRequest.UndispatchedBefore"/>). Rows rescued now are reported as rescued only.
+    /// </summary>
+    ValueTask<SweepResult> SweepAsync(SweepRequest request, CancellationToken cancellationToken = default);
+
     /// <summary>Reads queued rows for the outbox and for runners that adopt work at startup, oldest first.</summary>
     ValueTask<IReadOnlyList<JobRequest>> ListQueuedAsync(QueuedQuery query, CancellationToken cancellationToken = default);
 

@@ -47,7 +47,7 @@ public sealed partial class JobExecutor
         var runs = new Dictionary<long, Task<JobOutcome>>(distinct.Count);
         foreach (var row in claimed)
         {
-            runs[row.Id] = Task.Run(() => ExecuteClaimedAsync(row, options, stoppingToken).AsTask(), CancellationToken.None);
+            runs[row.Id] = ExecuteClaimedAsync(row, options, stoppingToken).AsTask();
         }
 
         if (runs.Count < distinct.Count)

@@ -52,7 +52,7 @@ public sealed partial class JobExecutor : IDisposable
     /// <summary>The stored job types this process can run: its jobs, and its tasks as durable task rows.</summary>
     public IReadOnlyList<string> ServedJobTypes { get; }
 
-    /// <summary>Attempts whose handler is running in this process now.</summary>
+    /// <summary>Attempts started in this process whose outcome is not yet handed to the store.</summary>
     public int RunningCount => Volatile.Read(ref _running);
 
     /// <summary>
@@ -71,52 +71,55 @@ public sealed partial class JobExecutor : IDisposable
         var definition = isTask ? null : _registry.FindJob(claimed.JobType);
         var length = definition?.Options.Lease ?? _options.Lease;
         var every = definition?.Options.Lease is { } typeLease ? typeLease / 3 : _options.EffectiveHeartbeat;
-
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var lease = _leases.Keep(claimed.Id, length, every, extendNow: length != _options.Lease, attempt.Cancel);
+        using var lease = _leases.Keep(claimed.Id, length, every, extendNow: length != _options.Lease, attempt.Cancel);
+
+        // Counted from here, before the attempt starts: while an attempt of a claimed batch has yet to finish, the
+        // completer keeps gathering outcomes instead of writing each on its own.
         Interlocked.Increment(ref _running);
+        JobOutcome outcome;
         Exception? error;
         string? result;
+        bool last;
         try
         {
+            // The attempt runs on the thread pool, so a caller starting a batch is never held up by a handler.
+            await Task.Yield();
             (error, result) = isTask
                 ? await RunTaskRowAsync(claimed, attempt.Token).ConfigureAwait(false)
                 : await RunJobAsync(claimed, definition, lease, attempt.Token).ConfigureAwait(false);
+            outcome = lease.IsLost ? JobOutcome.LeaseLost : await DecideAsync(claimed, definition, error, stoppingToken).ConfigureAwait(false);
         }
         finally
         {
-            Interlocked.Decrement(ref _running);
+            last = Interlocked.Decrement(ref _running) == 0;
         }
 
-        using (lease)
+        if (outcome.Kind == JobOutcomeKind.LeaseLost)
         {
-            if (lease.IsLost)
-            {
-                _logger.LogWarning("Job {JobId} ({JobType}) lost its lease during attempt {Attempt}: it was cancelled, or its lease lapsed and another worker took it. Its result is not written.", claimed.Id, claimed.JobType, claimed.Attempts);
-                return JobOutcome.LeaseLost;
-            }
-
-            var outcome = await DecideAsync(claimed, definition, error, stoppingToken).ConfigureAwait(false);
-            var completion = new JobCompletion(claimed.Id, WorkerId, outcome)
-            {
-                ResultMessage = result,
-                ReturnToOutbox = options.ReturnRetriesToOutbox,
-                DeleteOnSuccess = isTask,
-            };
-            LogOutcome(claimed, outcome, error);
-            if (!await _completer.CompleteAsync(completion, now: RunningCount == 0).ConfigureAwait(false))
-            {
-                _logger.LogWarning("Job {JobId} ({JobType}) ended attempt {Attempt} as {Outcome}, but its row no longer belonged to this worker (cancelled, or rescued after its lease lapsed), so that result was not written.", claimed.Id, claimed.JobType, claimed.Attempts, outcome.Kind);
-                return JobOutcome.LeaseLost;
-            }
-
-            if (outcome.Kind == JobOutcomeKind.Failed && error is not null && definition?.Options.OnExhausted is { } onExhausted)
-            {
-                await CallHookAsync("OnExhausted", claimed, () => onExhausted(new JobFailure(claimed, error, null), CancellationToken.None)).ConfigureAwait(false);
-            }
-
+            _logger.LogWarning("Job {JobId} ({JobType}) lost its lease during attempt {Attempt}: it was cancelled, or its lease lapsed and another worker took it. Its result is not written.", claimed.Id, claimed.JobType, claimed.Attempts);
             return outcome;
         }
+
+        LogOutcome(claimed, outcome, error);
+        var completion = new JobCompletion(claimed.Id, WorkerId, outcome)
+        {
+            ResultMessage = result,
+            ReturnToOutbox = options.ReturnRetriesToOutbox,
+            DeleteOnSuccess = isTask,
+        };
+        if (!await _completer.CompleteAsync(completion, now: last).ConfigureAwait(false))
+        {
+            _logger.LogWarning("Job {JobId} ({JobType}) ended attempt {Attempt} as {Outcome}, but its row no longer belonged to this worker (cancelled, or rescued after its lease lapsed), so that result was not written.", claimed.Id, claimed.JobType, claimed.Attempts, outcome.Kind);
+            return JobOutcome.LeaseLost;
+        }
+
+        if (outcome.Kind == JobOutcomeKind.Failed && error is not null && definition?.Options.OnExhausted is { } onExhausted)
+        {
+            await CallHookAsync("OnExhausted", claimed, () => onExhausted(new JobFailure(claimed, error, null), CancellationToken.None)).ConfigureAwait(false);
+        }
+
+        return outcome;
     }
 
     /// <summary>Runs a task in a fresh dependency-injection scope. The handler's exception reaches the caller.</summary>

@@ -6,8 +6,8 @@ using Microsoft.Extensions.Options;
 namespace JobRunners.Hosting;
 
 /// <summary>
-/// Keeps every accepted job moving: rescues rows whose worker died (lapsed lease), re-sends rows the backend never
-/// accepted (the outbox), and prunes finished rows past their retention.
+/// Keeps every accepted job moving: rescues rows whose worker died (lapsed lease) and re-sends rows the backend never
+/// accepted (the outbox), found in one store sweep per round; prunes finished rows past their retention now and then.
 /// </summary>
 internal sealed class JobMaintenanceService : BackgroundService
 {
@@ -30,13 +30,19 @@ internal sealed class JobMaintenanceService : BackgroundService
         _logger = logger;
     }
 
+    // Retention is counted in days: pruning now and then is enough, and an idle process stays quiet.
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(10);
+
+    private DateTimeOffset? _prunedAt;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await RunOnceAsync(stoppingToken).ConfigureAwait(false);
+                var now = _time.GetUtcNow();
+                await RunOnceAsync(prune: _prunedAt is not { } last || now - last >= PruneEvery, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -60,26 +66,32 @@ internal sealed class JobMaintenanceService : BackgroundService
         }
     }
 
-    /// <summary>One round: rescue, outbox, prune. Returns how many rows each step touched.</summary>
-    internal async Task<(int Rescued, int Resent, int Pruned)> RunOnceAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// One round: one sweep of the store (rescue lapsed leases, list what the outbox must send), the sends, and
+    /// (when <paramref name="prune"/>) pruning. Returns how many rows each step touched.
+    /// </summary>
+    internal async Task<(int Rescued, int Resent, int Pruned)> RunOnceAsync(bool prune, CancellationToken cancellationToken)
     {
-        var rescued = await _store.RescueExpiredLeasesAsync(cancellationToken).ConfigureAwait(false);
-        await _staleHooks.NotifyAsync(rescued, cancellationToken).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        var outbox = _runner as JobRunnerBase;
+        var sweep = await _store.SweepAsync(new SweepRequest { UndispatchedBefore = outbox is null ? null : now - _options.OutboxGrace }, cancellationToken).ConfigureAwait(false);
+        await _staleHooks.NotifyAsync(sweep.Rescued, cancellationToken).ConfigureAwait(false);
 
-        var resent = await ResendUndispatchedAsync(cancellationToken).ConfigureAwait(false);
-        var pruned = await PruneAsync(cancellationToken).ConfigureAwait(false);
-        return (rescued.Count, resent, pruned);
-    }
-
-    private async Task<int> ResendUndispatchedAsync(CancellationToken cancellationToken)
-    {
-        if (_runner is not JobRunnerBase runner)
+        // Rescued rows that are queued again have no dispatched_at: the outbox hands them over with the others.
+        var toSend = sweep.Rescued.Where(r => r.Status == JobStatus.Queued && r.RunAt <= now).Concat(sweep.Undispatched).ToList();
+        var resent = outbox is null ? 0 : await ResendAsync(outbox, toSend, cancellationToken).ConfigureAwait(false);
+        var pruned = 0;
+        if (prune)
         {
-            return 0;
+            pruned = await PruneAsync(cancellationToken).ConfigureAwait(false);
+            _prunedAt = now;
         }
 
-        var now = _time.GetUtcNow();
-        var pending = await _store.ListQueuedAsync(new QueuedQuery { UndispatchedOnly = true, CreatedBefore = now - _options.OutboxGrace, DueBy = now }, cancellationToken).ConfigureAwait(false);
+        return (sweep.Rescued.Count, resent, pruned);
+    }
+
+    private async Task<int> ResendAsync(JobRunnerBase runner, IReadOnlyList<JobRequest> pending, CancellationToken cancellationToken)
+    {
         var sent = 0;
         foreach (var row in pending)
         {

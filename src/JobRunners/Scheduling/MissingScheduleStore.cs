@@ -29,6 +29,8 @@ internal sealed class MissingScheduleStore : IScheduleStore
 
     public ValueTask<IReadOnlyList<JobSchedule>> ListDueAsync(DateTimeOffset dueBy, int limit, CancellationToken cancellationToken = default) => throw Missing();
 
+    public ValueTask<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default) => throw Missing();
+
     public ValueTask<bool> TryClaimRunAsync(ScheduleClaim claim, CancellationToken cancellationToken = default) => throw Missing();
 
     public ValueTask<bool> CompleteRunAsync(string tag, DateTimeOffset dueAt, long? jobId, string? failure, CancellationToken cancellationToken = default) => throw Missing();

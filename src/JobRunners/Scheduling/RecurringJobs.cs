@@ -11,18 +11,21 @@ internal sealed class RecurringJobs : IRecurringJobs
     private readonly IScheduleStore _store;
     private readonly JobRegistry _registry;
     private readonly TimeProvider _time;
+    private readonly ScheduleChanges _changes;
 
-    public RecurringJobs(IScheduleStore store, JobRegistry registry, TimeProvider time)
+    public RecurringJobs(IScheduleStore store, JobRegistry registry, TimeProvider time, ScheduleChanges changes)
     {
         _store = store;
         _registry = registry;
         _time = time;
+        _changes = changes;
     }
 
     public async ValueTask<JobSchedule> AddOrUpdateAsync(RecurringJob job, CancellationToken cancellationToken = default)
     {
         var definition = Define(job, definedInCode: false);
         var result = await _store.UpsertAsync(definition, cancellationToken).ConfigureAwait(false);
+        _changes.Notify();
         return result.Schedule;
     }
 
@@ -33,13 +36,20 @@ internal sealed class RecurringJobs : IRecurringJobs
         _store.ListAsync(cancellationToken);
 
     public ValueTask<bool> PauseAsync(string tag, CancellationToken cancellationToken = default) =>
-        _store.SetPausedAsync(tag, paused: true, cancellationToken);
+        Changed(_store.SetPausedAsync(tag, paused: true, cancellationToken));
 
     public ValueTask<bool> ResumeAsync(string tag, CancellationToken cancellationToken = default) =>
-        _store.SetPausedAsync(tag, paused: false, cancellationToken);
+        Changed(_store.SetPausedAsync(tag, paused: false, cancellationToken));
 
     public ValueTask<bool> DeleteAsync(string tag, CancellationToken cancellationToken = default) =>
-        _store.DeleteAsync(tag, cancellationToken);
+        Changed(_store.DeleteAsync(tag, cancellationToken));
+
+    private async ValueTask<bool> Changed(ValueTask<bool> change)
+    {
+        var changed = await change.ConfigureAwait(false);
+        _changes.Notify();
+        return changed;
+    }
 
     /// <summary>Validates a recurring job and turns it into what the store writes.</summary>
     /// <param name="job">The definition.</param>

@@ -5,9 +5,11 @@ using Microsoft.Extensions.Options;
 namespace JobRunners.Scheduling;
 
 /// <summary>
-/// The hosted scheduler. Every process runs one; each round it takes or renews the scheduler lease, and only the
-/// holder dispatches due runs. A leader that stops cleanly releases the lease so another takes over at once; one
-/// that dies simply stops renewing, and another takes over once the lease expires.
+/// The hosted scheduler. Every process runs one. It sleeps until the next run is due (asking the store at most every
+/// <see cref="RecurringSchedulerOptions.IdleCheckInterval"/>, or at once when a schedule changes in this process);
+/// while runs are due, each round takes or renews the scheduler lease, and only the holder dispatches them. A leader
+/// that stops cleanly releases the lease so another takes over at once; one that dies simply stops renewing, and
+/// another takes over once the lease expires.
 /// </summary>
 internal sealed class RecurringScheduler : BackgroundService
 {
@@ -16,6 +18,7 @@ internal sealed class RecurringScheduler : BackgroundService
     private readonly RecurringSchedulerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<RecurringScheduler> _logger;
+    private readonly ScheduleChanges _changes;
     private volatile bool _isLeader;
 
     public RecurringScheduler(
@@ -24,8 +27,10 @@ internal sealed class RecurringScheduler : BackgroundService
         IOptions<RecurringSchedulerOptions> options,
         IOptions<JobRunnersOptions> jobRunnersOptions,
         TimeProvider time,
-        ILogger<RecurringScheduler> logger)
+        ILogger<RecurringScheduler> logger,
+        ScheduleChanges changes)
     {
+        _changes = changes;
         _store = store;
         _dispatcher = dispatcher;
         _options = options.Value;
@@ -114,9 +119,10 @@ internal sealed class RecurringScheduler : BackgroundService
 
         while (!stoppingToken.IsCancellationRequested)
         {
+            TimeSpan sleep;
             try
             {
-                await RunOnceAsync(stoppingToken).ConfigureAwait(false);
+                sleep = await StepAsync(stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -127,17 +133,36 @@ internal sealed class RecurringScheduler : BackgroundService
 #pragma warning restore CA1031
             {
                 _logger.LogError(ex, "Recurring scheduler round failed; trying again in {Interval}.", _options.PollInterval);
+                sleep = _options.PollInterval;
             }
 
-            try
+            if (sleep > TimeSpan.Zero)
             {
-                await Task.Delay(_options.PollInterval, _time, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
+                await _changes.WaitAsync(sleep, _time, stoppingToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// Looks at the store once: runs a round when something is due, and says how long to sleep before the next
+    /// look: until the next run (at most <see cref="RecurringSchedulerOptions.IdleCheckInterval"/>), or
+    /// <see cref="RecurringSchedulerOptions.PollInterval"/> while runs are due and another process leads.
+    /// </summary>
+    private async Task<TimeSpan> StepAsync(CancellationToken cancellationToken)
+    {
+        var next = await _store.NextDueAsync(cancellationToken).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        if (next is { } due && due <= now)
+        {
+            var round = await RunOnceAsync(cancellationToken).ConfigureAwait(false);
+
+            // A leader that dispatched looks again at once (more may be due). A follower waits, in case the leader
+            // stopped; so does a leader that could not dispatch what is due (a run waiting for the previous one).
+            return round.IsLeader && round.Dispatched > 0 ? TimeSpan.Zero : _options.PollInterval;
+        }
+
+        // Nothing due: a leader keeps no lease it does not need; the next due run is raced for when it comes.
+        return next is { } later && later - now < _options.IdleCheckInterval ? later - now : _options.IdleCheckInterval;
     }
 
     private async ValueTask<bool> RenewAsync(CancellationToken cancellationToken)

@@ -21,8 +21,18 @@ public sealed class RecurringSchedulerOptions
     /// </summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>How often the scheduler renews or tries to take the lease and dispatches due runs (default 1 s).</summary>
+    /// <summary>
+    /// While runs are due: how often the scheduler renews or tries to take the lease and dispatches them (default
+    /// 1 s). With nothing due it sleeps until the next run instead.
+    /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The longest an idle scheduler sleeps before it looks at the store again (default 30 s): the delay before it
+    /// sees a schedule created or changed by another process (say <c>jobrunners schedules create</c>). Changes made
+    /// in this process wake it at once.
+    /// </summary>
+    public TimeSpan IdleCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>At most this many schedules are handled per round (default 100); the rest wait for the next round.</summary>
     public int BatchSize { get; set; } = 100;
@@ -42,6 +52,11 @@ public sealed class RecurringSchedulerOptions
         if (PollInterval <= TimeSpan.Zero || PollInterval.Ticks * 3 > Lease.Ticks)
         {
             problems.Add($"{SectionName}:PollInterval must be positive and at most a third of Lease ({Lease}) so the leader renews in time; got {PollInterval}.");
+        }
+
+        if (IdleCheckInterval < PollInterval)
+        {
+            problems.Add($"{SectionName}:IdleCheckInterval must be at least PollInterval ({PollInterval}); got {IdleCheckInterval}.");
         }
 
         if (BatchSize is < 1 or > 10_000)

@@ -26,6 +26,7 @@ internal static class RecurringSchedulingServiceCollectionExtensions
         services.AddOptions<RecurringSchedulerOptions>().Bind(configuration.GetSection(RecurringSchedulerOptions.SectionName));
         services.TryAddSingleton<IScheduleStore>(sp => ScheduleStoreSelection.ForJobStore(
             sp.GetRequiredService<IJobStore>(), configuration, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ScheduleChanges>();
         services.TryAddSingleton<RecurringJobs>();
         services.TryAddSingleton<IRecurringJobs>(sp => sp.GetRequiredService<RecurringJobs>());
         services.TryAddSingleton<ScheduleRunDispatcher>();

@@ -29,9 +29,7 @@ internal sealed class GrowthScenario
     public async Task RunAsync()
     {
         var paths = new List<IClaimPath>();
-#if BENCH_POSTGRES_RUNNER
         paths.Add(new PostgresRunnerFetchPath(_pg.ConnectionString, _pg.Admin));
-#endif
         paths.Add(new StoreClaimPath(_pg.ConnectionString, _pg.Admin, JobRunnersFlavor.Primary.RunnerName));
         paths.Add(new FloorClaimPath(_pg.ConnectionString));
         paths.Add(new HangfireClaimPath(_pg.ConnectionString, _pg.Admin));
@@ -50,18 +48,6 @@ internal sealed class GrowthScenario
 
                 for (var rep = 1; rep <= _settings.Repetitions; rep++)
                 {
-#if BENCH_POSTGRES_RUNNER
-                    if (paths.OfType<PostgresRunnerFetchPath>().FirstOrDefault() is { } runnerPath)
-                    {
-                        var explain = await runnerPath.ExplainAsync();
-                        var diagnosis = $"{Prefix}.explain.{Label(rows)}";
-                        _results.Add(diagnosis, runnerPath.Name, "reserve_ms", explain.ExecutionMs);
-                        _results.Add(diagnosis, runnerPath.Name, "reserve_jit_ms", explain.JitMs);
-                        _results.Add(diagnosis, runnerPath.Name, "reserve_ms_jit_off", explain.ExecutionMsJitOff);
-                        _results.Add(diagnosis, runnerPath.Name, "reserve_planner_cost", explain.PlannerCost);
-                        Console.WriteLine($"  {diagnosis}: reserve statement {explain.ExecutionMs:N1} ms (JIT {explain.JitMs:N1} ms, planner cost {explain.PlannerCost:N0}); with jit=off {explain.ExecutionMsJitOff:N2} ms");
-                    }
-#endif
                     foreach (var path in paths)
                     {
                         // At least 5 claims; no more than the time cap allows (a slow path would otherwise take minutes).

@@ -6,8 +6,8 @@ using Npgsql;
 namespace JobRunners.Benchmarks.Growth;
 
 /// <summary>
-/// The store's claim path as the in-process runner uses it: the channel hands over a queued id and
-/// <see cref="IJobStore.TryClaimAsync"/> claims that row (advisory queue lock + guarded UPDATE in one transaction).
+/// The store's claim of one known row, as runners that carry job ids use it (in-process, queues, Lambda): a queued
+/// id is handed over and <see cref="IJobStore.ClaimAsync"/> claims that row in one statement.
 /// </summary>
 internal sealed class StoreClaimPath : IClaimPath
 {
@@ -36,14 +36,14 @@ internal sealed class StoreClaimPath : IClaimPath
     {
         var id = --_next;
         var start = Stopwatch.GetTimestamp();
-        var claim = await _store.TryClaimAsync(id, new JobClaim("growth", TimeSpan.FromSeconds(30)));
+        var claimed = await _store.ClaimAsync(new JobClaimRequest { WorkerId = "growth", Lease = TimeSpan.FromSeconds(30), Ids = [id] });
         var elapsed = Stopwatch.GetElapsedTime(start);
-        if (claim.Status != ClaimStatus.Claimed)
+        if (claimed.Count != 1)
         {
-            throw new InvalidOperationException($"Row {id} was not claimed: {claim.Status}.");
+            throw new InvalidOperationException($"Row {id} was not claimed.");
         }
 
-        await _store.FinishAttemptAsync(id, "growth", new AttemptResult { Outcome = AttemptOutcome.Succeeded });
+        await _store.CompleteAsync([new JobCompletion(id, "growth", JobOutcome.Succeeded)]);
         return elapsed;
     }
 

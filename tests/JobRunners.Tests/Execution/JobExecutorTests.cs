@@ -19,6 +19,8 @@ public sealed class JobExecutorTests
     [SetUp]
     public void SetUp()
     {
+        _written.Clear();
+        _handler = (_, _, _) => ValueTask.CompletedTask;
         _store = new Mock<IJobStore>(MockBehavior.Strict);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -54,30 +56,34 @@ public sealed class JobExecutorTests
         RunAt = _time.GetUtcNow(),
     };
 
+    private readonly List<JobCompletion> _written = [];
+
     private void ClaimReturns(JobRequest row) =>
-        _store.Setup(s => s.TryClaimAsync(7, It.Is<JobClaim>(c => c.WorkerId == "w1"), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(new ClaimResult(ClaimStatus.Claimed, row));
+        _store.Setup(s => s.ClaimAsync(It.Is<JobClaimRequest>(c => c.WorkerId == "w1" && c.Ids!.SequenceEqual(new[] { 7L })), It.IsAny<CancellationToken>()))
+            .ReturnsAsync([row]);
+
+    private void CompletionsWritten(bool written = true) =>
+        _store.Setup(s => s.CompleteAsync(It.IsAny<IReadOnlyList<JobCompletion>>(), It.IsAny<CancellationToken>()))
+            .Callback<IReadOnlyList<JobCompletion>, CancellationToken>((c, _) => _written.AddRange(c))
+            .ReturnsAsync((IReadOnlyList<JobCompletion> c, CancellationToken _) => written ? c.Select(x => x.Id).ToList() : []);
 
     [Test]
     public async Task ExecuteJobAsync_HandlerThrowsWithAttemptsLeft_SchedulesRetryAfterBackoff()
     {
         ClaimReturns(Row(attempts: 2));
+        CompletionsWritten();
         _handler = (_, _, _) => throw new IOException("disk full");
-        AttemptResult? written = null;
-        _store.Setup(s => s.FinishAttemptAsync(7, "w1", It.IsAny<AttemptResult>(), It.IsAny<CancellationToken>()))
-            .Callback<long, string, AttemptResult, CancellationToken>((_, _, r, _) => written = r)
-            .ReturnsAsync(true);
 
         var outcome = await Executor.ExecuteJobAsync(7);
 
+        var written = _written.Single();
         Assert.Multiple(() =>
         {
-            Assert.That(outcome.Status, Is.EqualTo(ExecutionStatus.RetryScheduled));
-            Assert.That(written!.Outcome, Is.EqualTo(AttemptOutcome.Retry));
-            Assert.That(written.Error, Is.EqualTo("System.IO.IOException: disk full"));
-            Assert.That(written.RetryAt, Is.EqualTo(_time.GetUtcNow().AddSeconds(20)), "second attempt failed: 10 s doubled");
-            Assert.That(outcome.RetryAt, Is.EqualTo(written.RetryAt));
-            Assert.That(written.ReturnToOutbox, Is.False);
+            Assert.That(outcome.Kind, Is.EqualTo(JobOutcomeKind.Retry));
+            Assert.That(written.Outcome, Is.EqualTo(outcome));
+            Assert.That(written.Outcome.Reason, Is.EqualTo("System.IO.IOException: disk full"));
+            Assert.That(written.Outcome.RetryAt, Is.EqualTo(_time.GetUtcNow().AddSeconds(20)), "second attempt failed: 10 s doubled");
+            Assert.That((written.Id, written.LockedBy, written.ReturnToOutbox, written.DeleteOnSuccess), Is.EqualTo((7L, "w1", false, false)));
         });
     }
 
@@ -85,66 +91,80 @@ public sealed class JobExecutorTests
     public async Task ExecuteJobAsync_ReturnRetriesToOutbox_MarksTheRetry()
     {
         ClaimReturns(Row(attempts: 1));
+        CompletionsWritten();
         _handler = (_, _, _) => throw new IOException("disk full");
-        AttemptResult? written = null;
-        _store.Setup(s => s.FinishAttemptAsync(7, "w1", It.IsAny<AttemptResult>(), It.IsAny<CancellationToken>()))
-            .Callback<long, string, AttemptResult, CancellationToken>((_, _, r, _) => written = r)
-            .ReturnsAsync(true);
 
         await Executor.ExecuteJobAsync(7, new JobExecutionOptions(ReturnRetriesToOutbox: true));
 
-        Assert.That(written!.ReturnToOutbox, Is.True);
+        Assert.That(_written.Single().ReturnToOutbox, Is.True);
     }
 
     [Test]
     public async Task ExecuteJobAsync_LastAttemptThrows_FailsWithError()
     {
         ClaimReturns(Row(attempts: 3, maxAttempts: 3));
+        CompletionsWritten();
         _handler = (_, _, _) => throw new InvalidOperationException("nope");
-        _store.Setup(s => s.FinishAttemptAsync(7, "w1", It.Is<AttemptResult>(r => r.Outcome == AttemptOutcome.Failed && r.Error == "System.InvalidOperationException: nope"), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(true);
 
         var outcome = await Executor.ExecuteJobAsync(7);
 
-        Assert.That(outcome.Status, Is.EqualTo(ExecutionStatus.Failed));
-        Assert.That(outcome.Acknowledge, Is.True);
+        Assert.That(outcome, Is.EqualTo(JobOutcome.Failed("System.InvalidOperationException: nope")));
+        Assert.That(_written.Single().Outcome, Is.EqualTo(outcome));
+    }
+
+    [Test]
+    public async Task ExecuteJobAsync_HandlerSucceeds_WritesResultMessage()
+    {
+        ClaimReturns(Row());
+        CompletionsWritten();
+        _handler = (_, context, _) =>
+        {
+            context.SetResult("done 7");
+            return ValueTask.CompletedTask;
+        };
+
+        var outcome = await Executor.ExecuteJobAsync(7);
+
+        Assert.That(outcome.Kind, Is.EqualTo(JobOutcomeKind.Succeeded));
+        Assert.That((_written.Single().Outcome.Kind, _written.Single().ResultMessage), Is.EqualTo((JobOutcomeKind.Succeeded, "done 7")));
     }
 
     [Test]
     public async Task ExecuteJobAsync_HandlerThrowsOperationCanceled_Cancels()
     {
         ClaimReturns(Row());
+        CompletionsWritten();
         _handler = (_, _, _) => throw new OperationCanceledException("user gave up");
-        _store.Setup(s => s.FinishAttemptAsync(7, "w1", It.Is<AttemptResult>(r => r.Outcome == AttemptOutcome.Cancelled), It.IsAny<CancellationToken>())).ReturnsAsync(true);
 
-        Assert.That((await Executor.ExecuteJobAsync(7)).Status, Is.EqualTo(ExecutionStatus.Cancelled));
+        Assert.That((await Executor.ExecuteJobAsync(7)).Kind, Is.EqualTo(JobOutcomeKind.Cancelled));
+        Assert.That(_written.Single().Outcome.Kind, Is.EqualTo(JobOutcomeKind.Cancelled));
     }
 
     [Test]
     public async Task ExecuteJobAsync_WorkerStopping_ReleasesWithoutCountingAttempt()
     {
         ClaimReturns(Row());
+        CompletionsWritten();
         using var stopping = new CancellationTokenSource();
         _handler = async (_, _, ct) =>
         {
             await stopping.CancelAsync();
             ct.ThrowIfCancellationRequested();
         };
-        _store.Setup(s => s.FinishAttemptAsync(7, "w1", It.Is<AttemptResult>(r => r.Outcome == AttemptOutcome.Released), It.IsAny<CancellationToken>())).ReturnsAsync(true);
 
-        var outcome = await Executor.ExecuteJobAsync(7, stopping.Token);
+        var outcome = await Executor.ExecuteJobAsync(7, default, stopping.Token);
 
-        Assert.That(outcome.Status, Is.EqualTo(ExecutionStatus.Released));
-        Assert.That(outcome.Acknowledge, Is.False, "a queue worker must offer the message again");
+        Assert.That(outcome.Kind, Is.EqualTo(JobOutcomeKind.Released));
+        Assert.That(_written.Single().Outcome.Kind, Is.EqualTo(JobOutcomeKind.Released));
     }
 
     [Test]
-    public async Task ExecuteJobAsync_FinishRefusedBecauseLeaseTaken_ReportsLeaseLost()
+    public async Task ExecuteJobAsync_CompletionRefusedBecauseLeaseTaken_ReportsLeaseLost()
     {
         ClaimReturns(Row());
-        _store.Setup(s => s.FinishAttemptAsync(7, "w1", It.IsAny<AttemptResult>(), It.IsAny<CancellationToken>())).ReturnsAsync(false);
+        CompletionsWritten(written: false);
 
-        Assert.That((await Executor.ExecuteJobAsync(7)).Status, Is.EqualTo(ExecutionStatus.LeaseLost));
+        Assert.That((await Executor.ExecuteJobAsync(7)).Kind, Is.EqualTo(JobOutcomeKind.LeaseLost));
     }
 
     [Test]
@@ -152,8 +172,8 @@ public sealed class JobExecutorTests
     {
         ClaimReturns(Row());
         var heartbeats = 0;
-        _store.Setup(s => s.ExtendLeaseAsync(7, "w1", TimeSpan.FromSeconds(30), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(() => ++heartbeats < 2);
+        _store.Setup(s => s.ExtendLeasesAsync(It.Is<IReadOnlyCollection<long>>(ids => ids.SequenceEqual(new[] { 7L })), "w1", TimeSpan.FromSeconds(30), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(() => ++heartbeats < 2 ? [7L] : []);
         var handlerSawCancel = false;
         _handler = async (_, _, ct) =>
         {
@@ -176,19 +196,20 @@ public sealed class JobExecutorTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(outcome.Status, Is.EqualTo(ExecutionStatus.LeaseLost));
+            Assert.That(outcome.Kind, Is.EqualTo(JobOutcomeKind.LeaseLost));
             Assert.That(handlerSawCancel, Is.True);
             Assert.That(heartbeats, Is.EqualTo(2), "the first heartbeat extended, the second found the lease gone");
         });
-        _store.Verify(s => s.FinishAttemptAsync(It.IsAny<long>(), It.IsAny<string>(), It.IsAny<AttemptResult>(), It.IsAny<CancellationToken>()), Times.Never);
+        _store.Verify(s => s.CompleteAsync(It.IsAny<IReadOnlyList<JobCompletion>>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Test]
     public async Task ExecuteJobAsync_RowNotDue_ReturnsRunAtWithoutRunning()
     {
         var due = _time.GetUtcNow().AddMinutes(5);
-        _store.Setup(s => s.TryClaimAsync(7, It.IsAny<JobClaim>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(new ClaimResult(ClaimStatus.NotDue, Row() with { Status = JobStatus.Queued, RunAt = due }));
+        _store.Setup(s => s.ClaimAsync(It.IsAny<JobClaimRequest>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
+        _store.Setup(s => s.GetManyAsync(It.IsAny<IReadOnlyCollection<long>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync([Row() with { Status = JobStatus.Queued, RunAt = due }]);
         var ran = false;
         _handler = (_, _, _) =>
         {
@@ -198,40 +219,85 @@ public sealed class JobExecutorTests
 
         var outcome = await Executor.ExecuteJobAsync(7);
 
-        Assert.That((outcome.Status, outcome.RetryAt, ran), Is.EqualTo((ExecutionStatus.NotDue, (DateTimeOffset?)due, false)));
+        Assert.That((outcome.Kind, outcome.RetryAt, ran), Is.EqualTo((JobOutcomeKind.NotDue, (DateTimeOffset?)due, false)));
     }
 
     [Test]
-    public async Task ExecuteJobAsync_RowTakenElsewhere_AcknowledgesWithoutRunning()
+    public async Task ExecuteJobAsync_RowTakenElsewhere_SkipsWithoutRunning()
     {
-        _store.Setup(s => s.TryClaimAsync(7, It.IsAny<JobClaim>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(new ClaimResult(ClaimStatus.NotQueued, Row() with { Status = JobStatus.Succeeded }));
+        _store.Setup(s => s.ClaimAsync(It.IsAny<JobClaimRequest>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
+        _store.Setup(s => s.GetManyAsync(It.IsAny<IReadOnlyCollection<long>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync([Row() with { Status = JobStatus.Succeeded }]);
+
+        Assert.That((await Executor.ExecuteJobAsync(7)).Kind, Is.EqualTo(JobOutcomeKind.Skipped));
+    }
+
+    [Test]
+    public async Task ExecuteJobAsync_RowMissing_RejectsNamingTheStore()
+    {
+        _store.Setup(s => s.ClaimAsync(It.IsAny<JobClaimRequest>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
+        _store.Setup(s => s.GetManyAsync(It.IsAny<IReadOnlyCollection<long>>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
+        _store.SetupGet(s => s.Name).Returns("mock");
 
         var outcome = await Executor.ExecuteJobAsync(7);
 
-        Assert.That((outcome.Status, outcome.Acknowledge), Is.EqualTo((ExecutionStatus.NotQueued, true)));
+        Assert.That(outcome.Kind, Is.EqualTo(JobOutcomeKind.Rejected));
+        Assert.That(outcome.Reason, Does.Contain("No job 7 in the mock store"));
     }
 
     [Test]
-    public async Task ExecuteJobAsync_UnregisteredJobType_RetriesNamingKnownJobs()
+    public async Task ExecuteJobAsync_QueuedRowOfUnregisteredType_IsNotServedAndNotClaimed()
+    {
+        JobClaimRequest? asked = null;
+        _store.Setup(s => s.ClaimAsync(It.IsAny<JobClaimRequest>(), It.IsAny<CancellationToken>()))
+            .Callback<JobClaimRequest, CancellationToken>((r, _) => asked = r)
+            .ReturnsAsync([]);
+        _store.Setup(s => s.GetManyAsync(It.IsAny<IReadOnlyCollection<long>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync([Row() with { Status = JobStatus.Queued, JobType = "export" }]);
+
+        var outcome = await Executor.ExecuteJobAsync(7);
+
+        Assert.That(outcome.Kind, Is.EqualTo(JobOutcomeKind.NotServed));
+        Assert.That(asked!.JobTypes, Is.EquivalentTo(new[] { "probe" }), "the claim asks only for types this process runs");
+    }
+
+    [Test]
+    public async Task ExecuteJobsAsync_SameIdTwice_ClaimsOnceAndSkipsTheRepeat()
+    {
+        _store.Setup(s => s.ClaimAsync(It.Is<JobClaimRequest>(c => c.Ids!.Count == 1 && c.Limit == 1), It.IsAny<CancellationToken>())).ReturnsAsync([Row()]);
+        CompletionsWritten();
+
+        var runs = await Executor.ExecuteJobsAsync([7, 7]);
+        var outcomes = await Task.WhenAll(runs);
+
+        Assert.That(outcomes.Select(o => o.Kind), Is.EqualTo(new[] { JobOutcomeKind.Succeeded, JobOutcomeKind.Skipped }));
+    }
+
+    [Test]
+    public async Task ExecuteJobAsync_UnregisteredJobTypeClaimed_RetriesNamingKnownJobs()
     {
         ClaimReturns(Row() with { JobType = "gone" });
-        AttemptResult? written = null;
-        _store.Setup(s => s.FinishAttemptAsync(7, "w1", It.IsAny<AttemptResult>(), It.IsAny<CancellationToken>()))
-            .Callback<long, string, AttemptResult, CancellationToken>((_, _, r, _) => written = r)
-            .ReturnsAsync(true);
+        CompletionsWritten();
 
         await Executor.ExecuteJobAsync(7);
 
-        Assert.That(written!.Error, Does.Contain("UnknownHandlerException").And.Contain("'gone'").And.Contain("probe"));
+        Assert.That(_written.Single().Outcome.Reason, Does.Contain("UnknownHandlerException").And.Contain("'gone'").And.Contain("probe"));
     }
 
     [Test]
-    public async Task ExecuteEnvelopeAsync_Malformed_ParksWithReason()
+    public async Task ExecuteEnvelopeAsync_Malformed_RejectsWithReason()
     {
         var outcome = await Executor.ExecuteEnvelopeAsync("{\"v\":1,\"kind\":\"job\",\"name\":\"probe\"}");
 
-        Assert.That(outcome.Action, Is.EqualTo(MessageAction.Park));
+        Assert.That(outcome.Kind, Is.EqualTo(JobOutcomeKind.Rejected));
         Assert.That(outcome.Reason, Does.Contain("jobId"));
+    }
+
+    [Test]
+    public async Task ExecuteEnvelopeAsync_JobIdOfWrongType_RejectsInsteadOfThrowing()
+    {
+        var outcome = await Executor.ExecuteEnvelopeAsync("{\"v\":1,\"kind\":\"job\",\"name\":\"probe\",\"jobId\":\"5\"}");
+
+        Assert.That(outcome.Kind, Is.EqualTo(JobOutcomeKind.Rejected));
     }
 }

@@ -113,7 +113,7 @@ public sealed class JobHooksTests
             var store = first.Services.GetRequiredService<IJobStore>();
             await store.MigrateAsync();
             var inserted = await store.InsertAsync(new NewJobRequest { JobType = "flaky", QueueName = "flaky", Payload = "1", MaxAttempts = 3 });
-            await store.TryClaimAsync(inserted.Job.Id, new JobClaim("dead", TimeSpan.FromMilliseconds(1)));
+            await store.ClaimAsync(new JobClaimRequest { WorkerId = "dead", Lease = TimeSpan.FromMilliseconds(1), Ids = [inserted.Job.Id] });
         }
 
         await Task.Delay(20);

@@ -94,10 +94,10 @@ public sealed class RecurringSchedulerTests : IDisposable
             Assert.That((await node.RunOnceAsync()).Dispatched, Is.Zero, "The previous run's row is still queued.");
         }
 
-        var claim = await node.Jobs.TryClaimAsync(previous.Id, new JobClaim("worker-1", TimeSpan.FromSeconds(30)));
-        Assert.That(claim.Status, Is.EqualTo(ClaimStatus.Claimed));
+        var claimed = await node.Jobs.ClaimAsync(new JobClaimRequest { WorkerId = "worker-1", Lease = TimeSpan.FromSeconds(30), Ids = [previous.Id] });
+        Assert.That(claimed.Select(r => r.Id), Is.EqualTo(new[] { previous.Id }));
         Assert.That((await node.RunOnceAsync()).Dispatched, Is.Zero, "The previous run's row is running.");
-        await node.Jobs.FinishAttemptAsync(previous.Id, "worker-1", new AttemptResult { Outcome = AttemptOutcome.Succeeded });
+        await node.Jobs.CompleteAsync([new JobCompletion(previous.Id, "worker-1", JobOutcome.Succeeded)]);
 
         Assert.That((await node.RunOnceAsync()).Dispatched, Is.EqualTo(1));
         var schedule = await node.Recurring.GetAsync("serial");
