@@ -219,8 +219,8 @@ public abstract partial class ScheduleStoreConformanceTests
     public async Task FindJobByUniqueKeyAsync_FinishedRow_FindsIt()
     {
         var inserted = (await Jobs.InsertAsync(new NewJobRequest { JobType = "send-report", QueueName = "send-report", Payload = "{}", UniqueKey = "schedule:nightly:1" })).Job;
-        var claim = await Jobs.TryClaimAsync(inserted.Id, new JobClaim("worker-1", TimeSpan.FromSeconds(30)));
-        await Jobs.FinishAttemptAsync(claim.Job!.Id, "worker-1", new AttemptResult { Outcome = AttemptOutcome.Succeeded });
+        var claimed = await Jobs.ClaimAsync(new JobClaimRequest { WorkerId = "worker-1", Lease = TimeSpan.FromSeconds(30), Ids = [inserted.Id] });
+        Assert.That(await Jobs.CompleteAsync([new JobCompletion(claimed.Single().Id, "worker-1", JobOutcome.Succeeded)]), Has.Count.EqualTo(1));
 
         Assert.That(await Store.FindJobByUniqueKeyAsync("send-report", "schedule:nightly:1"), Is.EqualTo(inserted.Id));
         Assert.That(await Store.FindJobByUniqueKeyAsync("send-report", "schedule:nightly:2"), Is.Null);
