@@ -7,7 +7,7 @@ namespace JobRunners.PostgreSql.Tests;
 
 /// <summary>What only the PostgreSQL store does: its schema, migrations, errors and races between real connections.</summary>
 [TestFixture]
-public sealed class PostgreSqlJobStoreTests
+public sealed partial class PostgreSqlJobStoreTests
 {
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 1, 1, 12, 0, 0, TimeSpan.Zero));
@@ -141,84 +141,6 @@ public sealed class PostgreSqlJobStoreTests
         Assert.That(store.Name, Is.EqualTo("postgres"));
         Assert.That(store.Schema, Is.EqualTo(_schema));
         Assert.That(await QueryAsync<long>($"SELECT id FROM \"{_schema}\".job_request"), Is.EqualTo(new[] { job.Id }));
-    }
-
-    [Test]
-    public async Task TryClaimAsync_TwentyClaimersOverFiftyRows_EachRowClaimedExactlyOnce()
-    {
-        var setup = NewStore();
-        await setup.MigrateAsync();
-        var ids = new List<long>();
-        for (var i = 0; i < 50; i++)
-        {
-            ids.Add((await setup.InsertAsync(NewJob())).Job.Id);
-        }
-
-        // Each claimer has its own store and pool, as separate processes would: every claim races on its own connection.
-        var claimers = Enumerable.Range(0, 20).Select(_ => NewStore()).ToList();
-        var won = await Task.WhenAll(claimers.Select((store, worker) => Task.Run(async () =>
-        {
-            var claimed = new List<long>();
-            foreach (var id in ids.OrderBy(_ => Random.Shared.Next()))
-            {
-                if ((await store.TryClaimAsync(id, new JobClaim($"worker-{worker}", Lease))).Status == ClaimStatus.Claimed)
-                {
-                    claimed.Add(id);
-                }
-            }
-
-            return claimed;
-        })));
-
-        Assert.That(won.SelectMany(c => c), Is.EquivalentTo(ids), "every row claimed exactly once");
-        var attempts = await QueryAsync<int>($"SELECT attempts FROM \"{_schema}\".job_request");
-        Assert.That(attempts, Is.All.EqualTo(1));
-    }
-
-    [Test]
-    public async Task TryClaimAsync_ClaimersRacingOnLockedQueue_NeverRunTwoJobsAtOnce()
-    {
-        var setup = NewStore();
-        await setup.MigrateAsync();
-        var ids = new List<long>();
-        for (var i = 0; i < 12; i++)
-        {
-            ids.Add((await setup.InsertAsync(NewJob() with { QueueName = "tenant-1", LocksQueue = i % 3 == 0 })).Job.Id);
-        }
-
-        var overlaps = 0;
-        var claimers = Enumerable.Range(0, 8).Select(_ => NewStore()).ToList();
-        await Task.WhenAll(claimers.Select((store, worker) => Task.Run(async () =>
-        {
-            var workerId = $"worker-{worker}";
-            while (true)
-            {
-                var queued = await store.ListQueuedAsync(new QueuedQuery());
-                if (queued.Count == 0)
-                {
-                    return;
-                }
-
-                foreach (var job in queued.OrderBy(_ => Random.Shared.Next()))
-                {
-                    if ((await store.TryClaimAsync(job.Id, new JobClaim(workerId, Lease))).Status != ClaimStatus.Claimed)
-                    {
-                        continue;
-                    }
-
-                    var running = await store.ListAsync(new JobQuery { QueueName = "tenant-1", Status = JobStatus.Running });
-                    if (running.Count > 1 && running.Any(r => r.LocksQueue))
-                    {
-                        Interlocked.Increment(ref overlaps);
-                    }
-
-                    await store.FinishAttemptAsync(job.Id, workerId, new AttemptResult { Outcome = AttemptOutcome.Succeeded });
-                }
-            }
-        })));
-
-        Assert.That(overlaps, Is.Zero, "a locking job ran beside another job of its queue");
-        Assert.That(await setup.ListAsync(new JobQuery { Status = JobStatus.Succeeded }), Has.Count.EqualTo(12));
     }
 
     private static NewJobRequest NewJob() => new() { JobType = "report", QueueName = "report", Payload = """{"n":1}""" };

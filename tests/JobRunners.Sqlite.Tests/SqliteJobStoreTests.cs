@@ -131,7 +131,7 @@ public sealed class SqliteJobStoreTests
     }
 
     [Test]
-    public async Task TryClaimAsync_WritersInSeveralStoreInstances_EachRowClaimedOnceWithoutLockErrors()
+    public async Task ClaimAsync_WritersInSeveralStoreInstances_EachRowClaimedOnceWithoutLockErrors()
     {
         var stores = Enumerable.Range(0, 4).Select(_ => new SqliteJobStore(_database.Options, _time)).ToList();
         await stores[0].MigrateAsync();
@@ -143,14 +143,16 @@ public sealed class SqliteJobStoreTests
 
         var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(worker => Task.Run(async () =>
         {
+            var store = stores[worker % 4];
+            var workerId = $"worker-{worker}";
             var won = new List<long>();
             foreach (var id in ids.OrderBy(_ => Random.Shared.Next()))
             {
-                var result = await stores[worker % 4].TryClaimAsync(id, new JobClaim($"worker-{worker}", Lease));
-                if (result.Status == ClaimStatus.Claimed)
+                var claimed = await store.ClaimAsync(new JobClaimRequest { WorkerId = workerId, Lease = Lease, Ids = [id] });
+                if (claimed.Count > 0)
                 {
                     won.Add(id);
-                    await stores[worker % 4].FinishAttemptAsync(id, $"worker-{worker}", new AttemptResult { Outcome = AttemptOutcome.Succeeded });
+                    await store.CompleteAsync([new JobCompletion(id, workerId, JobOutcome.Succeeded)]);
                 }
             }
 
@@ -159,5 +161,32 @@ public sealed class SqliteJobStoreTests
 
         Assert.That(claims.SelectMany(c => c), Is.EquivalentTo(ids));
         Assert.That(await stores[1].ListAsync(new JobQuery { Status = JobStatus.Succeeded, Limit = 100 }), Has.Count.EqualTo(40));
+    }
+
+    [Test]
+    public async Task ClaimAsync_ByFilterFromSeveralStoreInstances_EachRowClaimedOnceWithoutLockErrors()
+    {
+        var stores = Enumerable.Range(0, 4).Select(_ => new SqliteJobStore(_database.Options, _time)).ToList();
+        await stores[0].MigrateAsync();
+        var inserted = await stores[0].InsertManyAsync(
+            Enumerable.Range(0, 120).Select(i => new NewJobRequest { JobType = "a", QueueName = i % 2 == 0 ? "a" : "b", Payload = "{}" }).ToList());
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(worker => Task.Run(async () =>
+        {
+            var store = stores[worker % 4];
+            var workerId = $"worker-{worker}";
+            var won = new List<long>();
+            while (await store.ClaimAsync(new JobClaimRequest { WorkerId = workerId, Lease = Lease, Limit = 4 }) is { Count: > 0 } batch)
+            {
+                won.AddRange(batch.Select(j => j.Id));
+                var written = await store.CompleteAsync(batch.Select(j => new JobCompletion(j.Id, workerId, JobOutcome.Succeeded)).ToList());
+                Assert.That(written, Has.Count.EqualTo(batch.Count));
+            }
+
+            return won;
+        })));
+
+        Assert.That(claims.SelectMany(c => c), Is.EquivalentTo(inserted.Select(r => r.Job.Id)));
+        Assert.That(await stores[2].ListAsync(new JobQuery { Status = JobStatus.Succeeded, Limit = 200 }), Has.Count.EqualTo(120));
     }
 }

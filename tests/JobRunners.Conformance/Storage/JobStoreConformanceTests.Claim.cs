@@ -3,21 +3,22 @@ using NUnit.Framework;
 
 namespace JobRunners.Conformance.Storage;
 
-/// <content>Atomic claims, due times and queue locks.</content>
+/// <content>Claims of the rows a queue delivered (by <see cref="JobClaimRequest.Ids"/>) and due times.</content>
 public abstract partial class JobStoreConformanceTests
 {
     [Test]
-    public async Task TryClaimAsync_QueuedDueRow_ClaimsAndCountsAttempt()
+    public async Task ClaimAsync_ByIdQueuedDueRow_ClaimsAndCountsAttempt()
     {
         var queued = await InsertAsync();
         Time.Advance(TimeSpan.FromSeconds(2));
 
-        var result = await Store.TryClaimAsync(queued.Id, new JobClaim(Worker, Lease));
+        var claimed = await Store.ClaimAsync(ClaimById(queued.Id));
 
-        var job = result.Job!;
+        Assert.That(claimed, Has.Count.EqualTo(1));
+        var job = claimed[0];
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(result.Status, Is.EqualTo(ClaimStatus.Claimed));
+            Assert.That(job.Id, Is.EqualTo(queued.Id));
             Assert.That(job.Status, Is.EqualTo(JobStatus.Running));
             Assert.That(job.Assigned, Is.True);
             Assert.That(job.LockedBy, Is.EqualTo(Worker));
@@ -26,194 +27,164 @@ public abstract partial class JobStoreConformanceTests
             Assert.That(job.StartedAt, Is.EqualTo(Now));
             Assert.That(job.UpdatedAt, Is.EqualTo(Now));
             Assert.That(job.CreatedAt, Is.EqualTo(queued.CreatedAt));
+            Assert.That(job.Payload, Is.EqualTo(queued.Payload));
             Assert.That(await Store.GetAsync(job.Id), Is.EqualTo(job));
         }
     }
 
     [Test]
-    public async Task TryClaimAsync_MissingRow_ReturnsNotFound()
+    public async Task ClaimAsync_ByIdMissingRow_ReturnsNothing()
     {
-        var result = await Store.TryClaimAsync(987654, new JobClaim(Worker, Lease));
-
-        Assert.That(result.Status, Is.EqualTo(ClaimStatus.NotFound));
-        Assert.That(result.Job, Is.Null);
+        Assert.That(await Store.ClaimAsync(ClaimById(987654)), Is.Empty);
     }
 
     [Test]
-    public async Task TryClaimAsync_RunningRow_ReturnsNotQueuedAndKeepsLease()
+    public async Task ClaimAsync_ByIdRunningRow_ReturnsNothingAndKeepsLease()
     {
         var running = await InsertRunningAsync();
+        Time.Advance(TimeSpan.FromSeconds(1));
 
-        var result = await Store.TryClaimAsync(running.Id, new JobClaim("worker-2", Lease));
+        Assert.That(await Store.ClaimAsync(ClaimById(running.Id, "worker-2")), Is.Empty);
 
-        Assert.That(result.Status, Is.EqualTo(ClaimStatus.NotQueued));
-        Assert.That(result.Job, Is.EqualTo(running));
+        Assert.That(await Store.GetAsync(running.Id), Is.EqualTo(running));
     }
 
-    [Test]
-    public async Task TryClaimAsync_FinishedRow_ReturnsNotQueued()
+    [TestCase(JobOutcomeKind.Succeeded)]
+    [TestCase(JobOutcomeKind.Failed)]
+    [TestCase(JobOutcomeKind.Cancelled)]
+    public async Task ClaimAsync_ByIdFinishedRow_ReturnsNothingEvenIgnoringRunAt(JobOutcomeKind kind)
     {
-        var finished = await InsertFinishedAsync(AttemptOutcome.Succeeded);
+        var finished = await InsertFinishedAsync(kind);
 
-        var result = await Store.TryClaimAsync(finished.Id, new JobClaim(Worker, Lease, IgnoreRunAt: true));
+        var claimed = await Store.ClaimAsync(ClaimById(finished.Id) with { IgnoreRunAt = true });
 
-        Assert.That(result.Status, Is.EqualTo(ClaimStatus.NotQueued));
-        Assert.That(result.Job!.Status, Is.EqualTo(JobStatus.Succeeded));
+        Assert.That(claimed, Is.Empty);
+        Assert.That(await Store.GetAsync(finished.Id), Is.EqualTo(finished));
     }
 
     [Test]
-    public async Task TryClaimAsync_NotYetDue_ReturnsNotDueAndLeavesRow()
+    public async Task ClaimAsync_ByIdNotYetDue_ReturnsNothingAndLeavesRow()
     {
         var delayed = await InsertAsync(NewJob() with { RunAt = Now.AddMinutes(1) });
 
-        var result = await Store.TryClaimAsync(delayed.Id, new JobClaim(Worker, Lease));
+        Assert.That(await Store.ClaimAsync(ClaimById(delayed.Id)), Is.Empty);
 
-        Assert.That(result.Status, Is.EqualTo(ClaimStatus.NotDue));
-        Assert.That(result.Job, Is.EqualTo(delayed));
         Assert.That(await Store.GetAsync(delayed.Id), Is.EqualTo(delayed));
     }
 
     [Test]
-    public async Task TryClaimAsync_NotYetDueWithIgnoreRunAt_Claims()
+    public async Task ClaimAsync_ByIdNotYetDueWithIgnoreRunAt_Claims()
     {
         var delayed = await InsertAsync(NewJob() with { RunAt = Now.AddMinutes(1) });
 
-        var result = await Store.TryClaimAsync(delayed.Id, new JobClaim(Worker, Lease, IgnoreRunAt: true));
+        var claimed = await Store.ClaimAsync(ClaimById(delayed.Id) with { IgnoreRunAt = true });
 
-        Assert.That(result.Status, Is.EqualTo(ClaimStatus.Claimed));
-        Assert.That(result.Job!.Attempts, Is.EqualTo(1));
+        Assert.That(claimed.Select(j => j.Id), Is.EqualTo(new[] { delayed.Id }));
+        Assert.That(claimed[0].Attempts, Is.EqualTo(1));
+        Assert.That(claimed[0].RunAt, Is.EqualTo(delayed.RunAt));
     }
 
     [Test]
-    public async Task TryClaimAsync_RunAtReached_Claims()
+    public async Task ClaimAsync_ByIdRunAtReached_Claims()
     {
         var delayed = await InsertAsync(NewJob() with { RunAt = Now.AddMinutes(1) });
         Time.Advance(TimeSpan.FromMinutes(1));
 
-        var result = await Store.TryClaimAsync(delayed.Id, new JobClaim(Worker, Lease));
-
-        Assert.That(result.Status, Is.EqualTo(ClaimStatus.Claimed));
+        Assert.That(await ClaimOrNullAsync(delayed.Id), Is.Not.Null);
     }
 
     [Test]
-    public async Task TryClaimAsync_LockingJobRunning_OtherJobOfQueueGetsQueueLocked()
+    public async Task ClaimAsync_ByIds_ClaimsOnlyThoseRowsInClaimOrder()
     {
-        await InsertRunningAsync(NewJob("import") with { QueueName = "tenant-1", LocksQueue = true });
-        var waiting = await InsertAsync(NewJob("export") with { QueueName = "tenant-1" });
-
-        var result = await Store.TryClaimAsync(waiting.Id, new JobClaim("worker-2", Lease));
-
-        Assert.That(result.Status, Is.EqualTo(ClaimStatus.QueueLocked));
-        Assert.That(result.Job, Is.EqualTo(waiting));
-        Assert.That((await GetRequiredAsync(waiting.Id)).Status, Is.EqualTo(JobStatus.Queued));
-    }
-
-    [Test]
-    public async Task TryClaimAsync_OtherJobOfQueueRunning_LockingJobGetsQueueLocked()
-    {
-        await InsertRunningAsync(NewJob("export") with { QueueName = "tenant-1" });
-        var locking = await InsertAsync(NewJob("import") with { QueueName = "tenant-1", LocksQueue = true });
-
-        var result = await Store.TryClaimAsync(locking.Id, new JobClaim("worker-2", Lease));
-
-        Assert.That(result.Status, Is.EqualTo(ClaimStatus.QueueLocked));
-        Assert.That((await GetRequiredAsync(locking.Id)).Attempts, Is.Zero);
-    }
-
-    [Test]
-    public async Task TryClaimAsync_LockingJobRunningInOtherQueue_Claims()
-    {
-        await InsertRunningAsync(NewJob("import") with { QueueName = "tenant-1", LocksQueue = true });
-        var other = await InsertAsync(NewJob("import") with { QueueName = "tenant-2", LocksQueue = true });
-
-        var result = await Store.TryClaimAsync(other.Id, new JobClaim("worker-2", Lease));
-
-        Assert.That(result.Status, Is.EqualTo(ClaimStatus.Claimed));
-    }
-
-    [Test]
-    public async Task TryClaimAsync_OrdinaryJobsOfOneQueue_RunSideBySide()
-    {
-        await InsertRunningAsync(NewJob() with { QueueName = "mail" });
-        var second = await InsertAsync(NewJob() with { QueueName = "mail" });
-
-        var result = await Store.TryClaimAsync(second.Id, new JobClaim("worker-2", Lease));
-
-        Assert.That(result.Status, Is.EqualTo(ClaimStatus.Claimed));
-    }
-
-    [Test]
-    public async Task TryClaimAsync_LockingJobFinished_QueueUnlocks()
-    {
-        var locking = await InsertRunningAsync(NewJob("import") with { QueueName = "tenant-1", LocksQueue = true });
-        var waiting = await InsertAsync(NewJob("export") with { QueueName = "tenant-1" });
-        Assert.That((await Store.TryClaimAsync(waiting.Id, new JobClaim("worker-2", Lease))).Status, Is.EqualTo(ClaimStatus.QueueLocked));
-
-        Assert.That(await Store.FinishAttemptAsync(locking.Id, Worker, Result(AttemptOutcome.Succeeded)), Is.True);
-
-        Assert.That((await Store.TryClaimAsync(waiting.Id, new JobClaim("worker-2", Lease))).Status, Is.EqualTo(ClaimStatus.Claimed));
-    }
-
-    [Test]
-    public async Task TryClaimAsync_ConcurrentClaimersOfOneRow_ExactlyOneWins()
-    {
-        var job = await InsertAsync();
-
-        var results = await RunConcurrentlyAsync(10, i => Store.TryClaimAsync(job.Id, new JobClaim($"worker-{i}", Lease)));
-
-        var winners = results.Where(r => r.Status == ClaimStatus.Claimed).ToList();
-        Assert.That(winners, Has.Count.EqualTo(1));
-        Assert.That(results.Where(r => r.Status != ClaimStatus.Claimed).Select(r => r.Status), Is.All.EqualTo(ClaimStatus.NotQueued));
-        var stored = await GetRequiredAsync(job.Id);
-        Assert.That(stored.Attempts, Is.EqualTo(1));
-        Assert.That(stored.LockedBy, Is.EqualTo(winners[0].Job!.LockedBy));
-    }
-
-    [Test]
-    public async Task TryClaimAsync_ConcurrentClaimsOfLockingJobsInOneQueue_OnlyOneRuns()
-    {
-        for (var round = 0; round < 5; round++)
+        var rows = new List<JobRequest>();
+        for (var i = 0; i < 4; i++)
         {
-            var jobs = new List<JobRequest>();
-            for (var i = 0; i < 4; i++)
-            {
-                jobs.Add(await InsertAsync(NewJob() with { QueueName = $"locked-{round}", LocksQueue = true }));
-            }
-
-            var results = await RunConcurrentlyAsync(jobs.Count, i => Store.TryClaimAsync(jobs[i].Id, new JobClaim($"worker-{i}", Lease)));
-
-            Assert.That(results.Count(r => r.Status == ClaimStatus.Claimed), Is.EqualTo(1), $"round {round}");
-            Assert.That(results.Count(r => r.Status == ClaimStatus.QueueLocked), Is.EqualTo(jobs.Count - 1), $"round {round}");
+            rows.Add(await InsertAsync(NewJob() with { Priority = i }));
         }
+
+        var claimed = await Store.ClaimAsync(new JobClaimRequest { WorkerId = Worker, Lease = Lease, Limit = 10, Ids = [rows[0].Id, rows[2].Id] });
+
+        Assert.That(claimed.Select(j => j.Id), Is.EqualTo(new[] { rows[2].Id, rows[0].Id }), "higher priority first");
+        Assert.That((await GetRequiredAsync(rows[1].Id)).Status, Is.EqualTo(JobStatus.Queued));
+        Assert.That((await GetRequiredAsync(rows[3].Id)).Status, Is.EqualTo(JobStatus.Queued));
     }
 
     [Test]
-    public async Task TryClaimAsync_ConcurrentLockingAndOrdinaryClaims_NeverRunTogether()
+    public async Task ClaimAsync_ByIdsBeyondLimit_ClaimsTheFirstInClaimOrder()
     {
-        for (var round = 0; round < 5; round++)
+        var low = await InsertAsync(NewJob() with { Priority = 1 });
+        var high = await InsertAsync(NewJob() with { Priority = 9 });
+        var middle = await InsertAsync(NewJob() with { Priority = 5 });
+
+        var claimed = await Store.ClaimAsync(new JobClaimRequest { WorkerId = Worker, Lease = Lease, Limit = 2, Ids = [low.Id, high.Id, middle.Id] });
+
+        Assert.That(claimed.Select(j => j.Id), Is.EqualTo(new[] { high.Id, middle.Id }));
+        Assert.That((await GetRequiredAsync(low.Id)).Status, Is.EqualTo(JobStatus.Queued));
+    }
+
+    [Test]
+    public async Task ClaimAsync_ByIdsSomeNotDue_SkipsThemUnlessIgnoringRunAt()
+    {
+        var due = await InsertAsync();
+        var delayed = await InsertAsync(NewJob() with { RunAt = Now.AddMinutes(5) });
+        var laterDelayed = await InsertAsync(NewJob() with { RunAt = Now.AddMinutes(5) });
+
+        var dueOnly = await Store.ClaimAsync(new JobClaimRequest { WorkerId = Worker, Lease = Lease, Limit = 5, Ids = [due.Id, delayed.Id] });
+        var ignoring = await Store.ClaimAsync(new JobClaimRequest { WorkerId = Worker, Lease = Lease, Limit = 5, Ids = [delayed.Id, laterDelayed.Id], IgnoreRunAt = true });
+
+        Assert.That(dueOnly.Select(j => j.Id), Is.EqualTo(new[] { due.Id }));
+        Assert.That(ignoring.Select(j => j.Id), Is.EqualTo(new[] { delayed.Id, laterDelayed.Id }));
+    }
+
+    [Test]
+    public async Task ClaimAsync_ByIdsWithJobTypes_ClaimsOnlyThoseTypes()
+    {
+        var email = await InsertAsync(NewJob("send-email"));
+        var report = await InsertAsync(NewJob("build-report"));
+
+        var claimed = await Store.ClaimAsync(new JobClaimRequest { WorkerId = Worker, Lease = Lease, Limit = 5, Ids = [email.Id, report.Id], JobTypes = ["build-report"] });
+
+        Assert.That(claimed.Select(j => j.Id), Is.EqualTo(new[] { report.Id }));
+        Assert.That(await Store.GetAsync(email.Id), Is.EqualTo(email));
+    }
+
+    [Test]
+    public async Task ClaimAsync_ByIdsMissingRunningAndFinishedIds_IgnoresThem()
+    {
+        var queued = await InsertAsync();
+        var running = await InsertRunningAsync(worker: "worker-2");
+        var finished = await InsertFinishedAsync(JobOutcomeKind.Succeeded);
+
+        var claimed = await Store.ClaimAsync(new JobClaimRequest
         {
-            var queue = $"mixed-{round}";
-            var jobs = new List<JobRequest> { await InsertAsync(NewJob() with { QueueName = queue, LocksQueue = true }) };
-            for (var i = 0; i < 3; i++)
-            {
-                jobs.Add(await InsertAsync(NewJob() with { QueueName = queue }));
-            }
+            WorkerId = Worker,
+            Lease = Lease,
+            Limit = 10,
+            Ids = [987654, running.Id, queued.Id, finished.Id],
+        });
 
-            await RunConcurrentlyAsync(jobs.Count, i => Store.TryClaimAsync(jobs[i].Id, new JobClaim($"worker-{i}", Lease)));
-
-            var running = await Store.ListAsync(new JobQuery { QueueName = queue, Status = JobStatus.Running });
-            Assert.That(running, Is.Not.Empty, $"round {round}");
-            if (running.Any(j => j.LocksQueue))
-            {
-                Assert.That(running, Has.Count.EqualTo(1), $"round {round}: a locking job ran beside another job");
-            }
-        }
+        Assert.That(claimed.Select(j => j.Id), Is.EqualTo(new[] { queued.Id }));
+        Assert.That(await Store.GetAsync(running.Id), Is.EqualTo(running), "the other worker keeps its lease");
+        Assert.That(await Store.GetAsync(finished.Id), Is.EqualTo(finished));
     }
 
     [Test]
-    public void TryClaimAsync_InvalidClaim_ThrowsArgumentException()
+    public async Task ClaimAsync_ByEmptyIds_ReturnsNothing()
     {
-        Assert.That(async () => await Store.TryClaimAsync(1, new JobClaim("", Lease)), Throws.InstanceOf<ArgumentException>());
-        Assert.That(async () => await Store.TryClaimAsync(1, new JobClaim(Worker, TimeSpan.Zero)), Throws.InstanceOf<ArgumentException>());
+        var queued = await InsertAsync();
+
+        Assert.That(await Store.ClaimAsync(new JobClaimRequest { WorkerId = Worker, Lease = Lease, Ids = [] }), Is.Empty);
+        Assert.That(await Store.GetAsync(queued.Id), Is.EqualTo(queued));
+    }
+
+    [Test]
+    public void ClaimAsync_InvalidRequest_ThrowsArgumentException()
+    {
+        Assert.That(async () => await Store.ClaimAsync(null!), Throws.InstanceOf<ArgumentException>());
+        Assert.That(async () => await Store.ClaimAsync(ClaimById(1, "")), Throws.InstanceOf<ArgumentException>());
+        Assert.That(async () => await Store.ClaimAsync(ClaimById(1) with { Lease = TimeSpan.Zero }), Throws.InstanceOf<ArgumentException>());
+        Assert.That(async () => await Store.ClaimAsync(ClaimDue() with { Limit = 0 }), Throws.InstanceOf<ArgumentException>());
+        Assert.That(async () => await Store.ClaimAsync(ClaimDue() with { IgnoreRunAt = true }), Throws.InstanceOf<ArgumentException>(),
+            "IgnoreRunAt needs Ids");
     }
 }

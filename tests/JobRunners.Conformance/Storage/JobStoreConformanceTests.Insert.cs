@@ -149,12 +149,12 @@ public abstract partial class JobStoreConformanceTests
         Assert.That(second.Job, Is.EqualTo(running));
     }
 
-    [TestCase(AttemptOutcome.Succeeded)]
-    [TestCase(AttemptOutcome.Failed)]
-    [TestCase(AttemptOutcome.Cancelled)]
-    public async Task InsertAsync_SameUniqueKeyAfterFinished_CreatesNewRow(AttemptOutcome outcome)
+    [TestCase(JobOutcomeKind.Succeeded)]
+    [TestCase(JobOutcomeKind.Failed)]
+    [TestCase(JobOutcomeKind.Cancelled)]
+    public async Task InsertAsync_SameUniqueKeyAfterFinished_CreatesNewRow(JobOutcomeKind kind)
     {
-        var finished = await InsertFinishedAsync(outcome, NewJob() with { UniqueKey = "report-7" });
+        var finished = await InsertFinishedAsync(kind, NewJob() with { UniqueKey = "report-7" });
 
         var second = await Store.InsertAsync(NewJob() with { UniqueKey = "report-7" });
 

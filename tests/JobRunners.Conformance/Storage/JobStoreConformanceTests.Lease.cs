@@ -3,7 +3,7 @@ using NUnit.Framework;
 
 namespace JobRunners.Conformance.Storage;
 
-/// <content>The lease holder's progress and heartbeats, and cancellation.</content>
+/// <content>The lease holder's progress and heartbeats.</content>
 public abstract partial class JobStoreConformanceTests
 {
     [Test]
@@ -64,100 +64,77 @@ public abstract partial class JobStoreConformanceTests
     }
 
     [Test]
-    public async Task ExtendLeaseAsync_LeaseHolder_MovesLockedUntilFromNow()
+    public async Task ExtendLeasesAsync_LeaseHolder_MovesLockedUntilFromNow()
     {
         var running = await InsertRunningAsync();
         Time.Advance(TimeSpan.FromSeconds(10));
 
-        Assert.That(await Store.ExtendLeaseAsync(running.Id, Worker, TimeSpan.FromMinutes(1)), Is.True);
+        Assert.That(await Store.ExtendLeasesAsync([running.Id], Worker, TimeSpan.FromMinutes(1)), Is.EqualTo(new[] { running.Id }));
 
         var stored = await GetRequiredAsync(running.Id);
         Assert.That(stored.LockedUntil, Is.EqualTo(Now.AddMinutes(1)));
         Assert.That(stored.UpdatedAt, Is.EqualTo(Now));
         Assert.That(stored.LockedBy, Is.EqualTo(Worker));
+        Assert.That(stored.Status, Is.EqualTo(JobStatus.Running));
     }
 
     [Test]
-    public async Task ExtendLeaseAsync_LeaseTakenOverAfterRescue_ReturnsFalse()
+    public async Task ExtendLeasesAsync_ManyRows_ReturnsOnlyIdsStillHeld()
+    {
+        var held = await InsertRunningAsync();
+        var heldToo = await InsertRunningAsync();
+        var otherWorkers = await InsertRunningAsync(worker: "worker-2");
+        var finished = await InsertFinishedAsync(JobOutcomeKind.Succeeded);
+        var queued = await InsertAsync();
+        Time.Advance(TimeSpan.FromSeconds(10));
+
+        var extended = await Store.ExtendLeasesAsync([held.Id, otherWorkers.Id, finished.Id, queued.Id, 987654, heldToo.Id], Worker, Lease);
+
+        Assert.That(extended, Is.EquivalentTo(new[] { held.Id, heldToo.Id }));
+        Assert.That((await GetRequiredAsync(held.Id)).LockedUntil, Is.EqualTo(Now + Lease));
+        Assert.That((await GetRequiredAsync(heldToo.Id)).LockedUntil, Is.EqualTo(Now + Lease));
+        Assert.That(await Store.GetAsync(otherWorkers.Id), Is.EqualTo(otherWorkers));
+        Assert.That(await Store.GetAsync(finished.Id), Is.EqualTo(finished));
+        Assert.That(await Store.GetAsync(queued.Id), Is.EqualTo(queued));
+    }
+
+    [Test]
+    public async Task ExtendLeasesAsync_LeaseTakenOverAfterRescue_ReturnsNoId()
     {
         var running = await InsertRunningAsync(NewJob() with { MaxAttempts = 2 });
         Time.Advance(Lease + TimeSpan.FromSeconds(1));
         Assert.That(await Store.RescueExpiredLeasesAsync(), Has.Count.EqualTo(1));
         var takenOver = await ClaimAsync(running.Id, "worker-2");
 
-        Assert.That(await Store.ExtendLeaseAsync(running.Id, Worker, Lease), Is.False);
+        Assert.That(await Store.ExtendLeasesAsync([running.Id], Worker, Lease), Is.Empty);
 
         Assert.That(await Store.GetAsync(running.Id), Is.EqualTo(takenOver));
     }
 
     [Test]
-    public async Task ExtendLeaseAsync_JobCancelled_ReturnsFalse()
+    public async Task ExtendLeasesAsync_JobCancelled_ReturnsNoId()
     {
         var running = await InsertRunningAsync();
         Assert.That(await Store.CancelAsync(running.Id, "stop"), Is.True);
 
-        Assert.That(await Store.ExtendLeaseAsync(running.Id, Worker, Lease), Is.False);
+        Assert.That(await Store.ExtendLeasesAsync([running.Id], Worker, Lease), Is.Empty);
         Assert.That((await GetRequiredAsync(running.Id)).LockedUntil, Is.Null);
     }
 
     [Test]
-    public async Task CancelAsync_QueuedRow_CancelsWithReason()
+    public async Task ExtendLeasesAsync_NoIds_ReturnsNoIds()
     {
-        var queued = await InsertAsync();
-        Time.Advance(TimeSpan.FromSeconds(7));
-
-        Assert.That(await Store.CancelAsync(queued.Id, "Cancelled by ada"), Is.True);
-
-        var stored = await GetRequiredAsync(queued.Id);
-        Assert.That(stored.Status, Is.EqualTo(JobStatus.Cancelled));
-        Assert.That(stored.FinishedAt, Is.EqualTo(Now));
-        Assert.That(stored.UpdatedAt, Is.EqualTo(Now));
-        Assert.That(stored.ResultMessage, Is.EqualTo("Cancelled by ada"));
+        Assert.That(await Store.ExtendLeasesAsync([], Worker, Lease), Is.Empty);
     }
 
     [Test]
-    public async Task CancelAsync_RunningRow_CancelsAndEndsLease()
+    public async Task ExtendLeasesAsync_InvalidArguments_ThrowArgumentException()
     {
         var running = await InsertRunningAsync();
 
-        Assert.That(await Store.CancelAsync(running.Id), Is.True);
-
-        var stored = await GetRequiredAsync(running.Id);
-        Assert.That(stored.Status, Is.EqualTo(JobStatus.Cancelled));
-        Assert.That(stored.LockedUntil, Is.Null);
-        Assert.That(stored.FinishedAt, Is.EqualTo(Now));
-        Assert.That(await Store.ReportProgressAsync(running.Id, Worker, 90, null), Is.False);
-        Assert.That(await Store.FinishAttemptAsync(running.Id, Worker, Result(AttemptOutcome.Succeeded)), Is.False);
-        Assert.That((await GetRequiredAsync(running.Id)).Status, Is.EqualTo(JobStatus.Cancelled));
-    }
-
-    [Test]
-    public async Task CancelAsync_NoReason_KeepsResultMessage()
-    {
-        var running = await InsertRunningAsync();
-        await Store.ReportProgressAsync(running.Id, Worker, 20, "halfway through page 1");
-
-        Assert.That(await Store.CancelAsync(running.Id), Is.True);
-
-        Assert.That((await GetRequiredAsync(running.Id)).ResultMessage, Is.EqualTo("halfway through page 1"));
-    }
-
-    [TestCase(AttemptOutcome.Succeeded)]
-    [TestCase(AttemptOutcome.Failed)]
-    [TestCase(AttemptOutcome.Cancelled)]
-    public async Task CancelAsync_FinishedRow_ReturnsFalseAndLeavesRow(AttemptOutcome outcome)
-    {
-        var finished = await InsertFinishedAsync(outcome);
-        Time.Advance(TimeSpan.FromSeconds(1));
-
-        Assert.That(await Store.CancelAsync(finished.Id, "too late"), Is.False);
-
-        Assert.That(await Store.GetAsync(finished.Id), Is.EqualTo(finished));
-    }
-
-    [Test]
-    public async Task CancelAsync_MissingRow_ReturnsFalse()
-    {
-        Assert.That(await Store.CancelAsync(987654, "gone"), Is.False);
+        Assert.That(async () => await Store.ExtendLeasesAsync([running.Id], "", Lease), Throws.InstanceOf<ArgumentException>());
+        Assert.That(async () => await Store.ExtendLeasesAsync([running.Id], Worker, TimeSpan.Zero), Throws.InstanceOf<ArgumentException>());
+        Assert.That(async () => await Store.ExtendLeasesAsync(null!, Worker, Lease), Throws.InstanceOf<ArgumentException>());
+        Assert.That(await Store.GetAsync(running.Id), Is.EqualTo(running));
     }
 }

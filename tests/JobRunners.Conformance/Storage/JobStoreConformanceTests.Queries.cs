@@ -3,9 +3,33 @@ using NUnit.Framework;
 
 namespace JobRunners.Conformance.Storage;
 
-/// <content>Listing rows, the outbox's view of queued rows, dispatch bookkeeping and pruning.</content>
+/// <content>Reading and listing rows, the outbox's view of queued rows, and pruning.</content>
 public abstract partial class JobStoreConformanceTests
 {
+    [Test]
+    public async Task GetManyAsync_ExistingAndMissingIds_ReturnsExistingRows()
+    {
+        var queued = await InsertAsync();
+        var running = await InsertRunningAsync();
+        var finished = await InsertFinishedAsync(JobOutcomeKind.Failed);
+        await InsertAsync();
+
+        var jobs = await Store.GetManyAsync([finished.Id, 987654, queued.Id, running.Id, queued.Id]);
+
+        Assert.That(jobs.Select(j => j.Id), Is.EquivalentTo(new[] { queued.Id, running.Id, finished.Id }));
+        Assert.That(jobs.Single(j => j.Id == running.Id), Is.EqualTo(running));
+        Assert.That(jobs.Single(j => j.Id == finished.Id), Is.EqualTo(finished));
+    }
+
+    [Test]
+    public async Task GetManyAsync_NoIds_ReturnsNothing()
+    {
+        await InsertAsync();
+
+        Assert.That(await Store.GetManyAsync([]), Is.Empty);
+        Assert.That(await Store.GetManyAsync([987654]), Is.Empty);
+    }
+
     [Test]
     public async Task ListAsync_NoFilter_ReturnsNewestFirst()
     {
@@ -23,7 +47,7 @@ public abstract partial class JobStoreConformanceTests
     {
         await InsertAsync();
         var running = await InsertRunningAsync();
-        await InsertFinishedAsync(AttemptOutcome.Failed);
+        await InsertFinishedAsync(JobOutcomeKind.Failed);
 
         var jobs = await Store.ListAsync(new JobQuery { Status = JobStatus.Running });
 
@@ -68,7 +92,7 @@ public abstract partial class JobStoreConformanceTests
         var first = await InsertAsync();
         await InsertRunningAsync();
         var second = await InsertAsync(NewJob() with { RunAt = Now.AddHours(1) });
-        await InsertFinishedAsync(AttemptOutcome.Succeeded);
+        await InsertFinishedAsync(JobOutcomeKind.Succeeded);
 
         var jobs = await Store.ListQueuedAsync(new QueuedQuery());
 
@@ -81,7 +105,7 @@ public abstract partial class JobStoreConformanceTests
         var undispatched = await InsertAsync();
         await InsertAsync(NewJob() with { Dispatched = true });
         var marked = await InsertAsync();
-        await Store.MarkDispatchedAsync(marked.Id, "in-process");
+        await Store.MarkDispatchedAsync([new JobDispatchMark(marked.Id, marked.Attempts)], "in-process");
 
         var jobs = await Store.ListQueuedAsync(new QueuedQuery { UndispatchedOnly = true });
 
@@ -147,54 +171,15 @@ public abstract partial class JobStoreConformanceTests
     }
 
     [Test]
-    public async Task MarkDispatchedAsync_RowRetriedSinceSent_LeavesItForTheOutbox()
-    {
-        var sent = await InsertAsync();
-        await ClaimAsync(sent.Id);
-        await Store.FinishAttemptAsync(sent.Id, Worker, new AttemptResult { Outcome = AttemptOutcome.Retry, Error = "x", RetryAt = Now, ReturnToOutbox = true });
-
-        await Store.MarkDispatchedAsync(sent.Id, "aws-lambda", sentAtAttempts: sent.Attempts);
-
-        Assert.That((await GetRequiredAsync(sent.Id)).DispatchedAt, Is.Null, "the late mark must not hide the retry");
-        await Store.MarkDispatchedAsync(sent.Id, "aws-lambda", sentAtAttempts: 1);
-        Assert.That((await GetRequiredAsync(sent.Id)).DispatchedAt, Is.EqualTo(Now), "a re-send of the retried row is marked");
-    }
-
-    [Test]
-    public async Task MarkDispatchedAsync_RowRunningSinceSent_MarksIt()
-    {
-        var sent = await InsertAsync();
-        await ClaimAsync(sent.Id);
-
-        await Store.MarkDispatchedAsync(sent.Id, "aws-sqs", sentAtAttempts: sent.Attempts);
-
-        Assert.That((await GetRequiredAsync(sent.Id)).DispatchedAt, Is.EqualTo(Now));
-    }
-
-    [Test]
-    public async Task MarkDispatchedAsync_QueuedRow_SetsDispatchedAtAndRunner()
-    {
-        var job = await InsertAsync();
-        Time.Advance(TimeSpan.FromSeconds(2));
-
-        await Store.MarkDispatchedAsync(job.Id, "azure-queue");
-
-        var stored = await GetRequiredAsync(job.Id);
-        Assert.That(stored.DispatchedAt, Is.EqualTo(Now));
-        Assert.That(stored.Runner, Is.EqualTo("azure-queue"));
-        Assert.That(stored.Status, Is.EqualTo(JobStatus.Queued));
-    }
-
-    [Test]
     public async Task PruneAsync_FinishedBefore_DeletesOnlyOlderFinishedRows()
     {
-        await InsertFinishedAsync(AttemptOutcome.Succeeded);
-        await InsertFinishedAsync(AttemptOutcome.Failed);
-        await InsertFinishedAsync(AttemptOutcome.Cancelled);
+        await InsertFinishedAsync(JobOutcomeKind.Succeeded);
+        await InsertFinishedAsync(JobOutcomeKind.Failed);
+        await InsertFinishedAsync(JobOutcomeKind.Cancelled);
         var queued = await InsertAsync();
         var running = await InsertRunningAsync(NewJob("other"));
         Time.Advance(TimeSpan.FromHours(1));
-        var recent = await InsertFinishedAsync(AttemptOutcome.Succeeded);
+        var recent = await InsertFinishedAsync(JobOutcomeKind.Succeeded);
 
         var deleted = await Store.PruneAsync(Now.AddMinutes(-30));
 
@@ -206,8 +191,8 @@ public abstract partial class JobStoreConformanceTests
     [Test]
     public async Task PruneAsync_JobType_DeletesOnlyThatType()
     {
-        await InsertFinishedAsync(AttemptOutcome.Succeeded, NewJob("report"));
-        var kept = await InsertFinishedAsync(AttemptOutcome.Succeeded, NewJob("invoice"));
+        await InsertFinishedAsync(JobOutcomeKind.Succeeded, NewJob("report"));
+        var kept = await InsertFinishedAsync(JobOutcomeKind.Succeeded, NewJob("invoice"));
         Time.Advance(TimeSpan.FromMinutes(1));
 
         var deleted = await Store.PruneAsync(Now, "report");
@@ -219,9 +204,9 @@ public abstract partial class JobStoreConformanceTests
     [Test]
     public async Task PruneAsync_ExceptJobTypes_KeepsThoseAndDeletesEveryOtherType()
     {
-        var ownRetention = await InsertFinishedAsync(AttemptOutcome.Succeeded, NewJob("report"));
-        await InsertFinishedAsync(AttemptOutcome.Failed, NewJob("task:ping"));
-        await InsertFinishedAsync(AttemptOutcome.Succeeded, NewJob("invoice"));
+        var ownRetention = await InsertFinishedAsync(JobOutcomeKind.Succeeded, NewJob("report"));
+        await InsertFinishedAsync(JobOutcomeKind.Failed, NewJob("task:ping"));
+        await InsertFinishedAsync(JobOutcomeKind.Succeeded, NewJob("invoice"));
         Time.Advance(TimeSpan.FromMinutes(1));
 
         var deleted = await Store.PruneAsync(Now, exceptJobTypes: ["report", "audit"]);
@@ -233,7 +218,7 @@ public abstract partial class JobStoreConformanceTests
     [Test]
     public async Task PruneAsync_NothingFinishedBefore_DeletesNothing()
     {
-        await InsertFinishedAsync(AttemptOutcome.Succeeded);
+        await InsertFinishedAsync(JobOutcomeKind.Succeeded);
 
         Assert.That(await Store.PruneAsync(Now), Is.Zero, "finished_at must be strictly before the cutoff");
         Assert.That(await Store.ListAsync(new JobQuery()), Has.Count.EqualTo(1));

@@ -89,7 +89,7 @@ public abstract partial class JobStoreConformanceTests
     {
         var running = await InsertRunningAsync(NewJob() with { MaxAttempts = 2 });
         Time.Advance(TimeSpan.FromSeconds(20));
-        Assert.That(await Store.ExtendLeaseAsync(running.Id, Worker, Lease), Is.True);
+        Assert.That(await Store.ExtendLeasesAsync([running.Id], Worker, Lease), Is.EqualTo(new[] { running.Id }));
         Time.Advance(TimeSpan.FromSeconds(20));
 
         Assert.That(await Store.RescueExpiredLeasesAsync(), Is.Empty);
@@ -101,7 +101,7 @@ public abstract partial class JobStoreConformanceTests
     public async Task RescueExpiredLeasesAsync_QueuedAndFinishedRows_LeavesThem()
     {
         var queued = await InsertAsync();
-        var finished = await InsertFinishedAsync(AttemptOutcome.Succeeded);
+        var finished = await InsertFinishedAsync(JobOutcomeKind.Succeeded);
         var rescuable = await InsertRunningAsync(NewJob() with { MaxAttempts = 2 });
         Time.Advance(TimeSpan.FromHours(1));
 

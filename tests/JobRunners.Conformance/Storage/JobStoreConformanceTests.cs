@@ -99,24 +99,52 @@ public abstract partial class JobStoreConformanceTests
         return result.Job;
     }
 
-    /// <summary>Claims a row that must be claimable.</summary>
+    /// <summary>A claim of the row <paramref name="id"/> alone, the way a worker claims a row a queue delivered.</summary>
+    protected static JobClaimRequest ClaimById(long id, string worker = Worker) =>
+        new() { WorkerId = worker, Lease = Lease, Ids = [id] };
+
+    /// <summary>A claim of any due rows, the way a polling worker claims.</summary>
+    protected static JobClaimRequest ClaimDue(int limit = 1, string worker = Worker) =>
+        new() { WorkerId = worker, Lease = Lease, Limit = limit };
+
+    /// <summary>Claims a row by id that must be claimable.</summary>
     protected async Task<JobRequest> ClaimAsync(long id, string worker = Worker)
     {
-        var result = await Store.TryClaimAsync(id, new JobClaim(worker, Lease));
-        Assert.That(result.Status, Is.EqualTo(ClaimStatus.Claimed), $"Row {id} should be claimed by {worker}.");
-        return result.Job!;
+        var claimed = await Store.ClaimAsync(ClaimById(id, worker));
+        Assert.That(claimed.Select(j => j.Id), Is.EqualTo(new[] { id }), $"Row {id} should be claimed by {worker}.");
+        return claimed[0];
+    }
+
+    /// <summary>Claims a row by id; null when the store did not claim it.</summary>
+    protected async Task<JobRequest?> ClaimOrNullAsync(long id, string worker = Worker)
+    {
+        var claimed = await Store.ClaimAsync(ClaimById(id, worker));
+        Assert.That(claimed.Select(j => j.Id), Is.Empty.Or.EqualTo(new[] { id }), "A claim by id returns that row or nothing.");
+        return claimed.Count == 0 ? null : claimed[0];
     }
 
     /// <summary>Inserts a job and claims it.</summary>
     protected async Task<JobRequest> InsertRunningAsync(NewJobRequest? job = null, string worker = Worker) =>
         await ClaimAsync((await InsertAsync(job)).Id, worker);
 
-    /// <summary>Inserts a job, claims it and ends the attempt with <paramref name="outcome"/>.</summary>
-    protected async Task<JobRequest> InsertFinishedAsync(AttemptOutcome outcome, NewJobRequest? job = null)
+    /// <summary>Inserts a job, claims it and ends the attempt with an outcome of <paramref name="kind"/>.</summary>
+    protected async Task<JobRequest> InsertFinishedAsync(JobOutcomeKind kind, NewJobRequest? job = null)
     {
         var running = await InsertRunningAsync(job);
-        Assert.That(await Store.FinishAttemptAsync(running.Id, Worker, Result(outcome)), Is.True);
+        Assert.That(await CompleteAsync(running.Id, Outcome(kind)), Is.True, $"The {kind} outcome of row {running.Id} should be written.");
         return await GetRequiredAsync(running.Id);
+    }
+
+    /// <summary>Writes one attempt's outcome as <paramref name="worker"/>; true when the store wrote it.</summary>
+    protected Task<bool> CompleteAsync(long id, JobOutcome outcome, string worker = Worker) =>
+        CompleteAsync(new JobCompletion(id, worker, outcome));
+
+    /// <summary>Writes one completion; true when the store wrote it.</summary>
+    protected async Task<bool> CompleteAsync(JobCompletion completion)
+    {
+        var written = await Store.CompleteAsync([completion]);
+        Assert.That(written, Is.Empty.Or.EqualTo(new[] { completion.Id }), "A completion returns its own id or nothing.");
+        return written.Count == 1;
     }
 
     /// <summary>Reads a row that must exist.</summary>
@@ -127,12 +155,15 @@ public abstract partial class JobStoreConformanceTests
         return job!;
     }
 
-    /// <summary>A valid result for <paramref name="outcome"/>.</summary>
-    protected AttemptResult Result(AttemptOutcome outcome) => new()
+    /// <summary>A valid outcome of <paramref name="kind"/>: failures and retries carry an error, retries run a minute from now.</summary>
+    protected JobOutcome Outcome(JobOutcomeKind kind) => kind switch
     {
-        Outcome = outcome,
-        Error = outcome is AttemptOutcome.Failed or AttemptOutcome.Retry ? "InvalidOperationException: boom" : null,
-        RetryAt = outcome == AttemptOutcome.Retry ? Now.AddMinutes(1) : null,
+        JobOutcomeKind.Succeeded => JobOutcome.Succeeded,
+        JobOutcomeKind.Failed => JobOutcome.Failed("InvalidOperationException: boom"),
+        JobOutcomeKind.Cancelled => JobOutcome.Cancelled(),
+        JobOutcomeKind.Retry => JobOutcome.Retry(Now.AddMinutes(1), "InvalidOperationException: boom"),
+        JobOutcomeKind.Released => JobOutcome.Released,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not an outcome a store writes."),
     };
 
     /// <summary>Runs <paramref name="count"/> calls at once, each on its own thread-pool thread.</summary>
