@@ -33,7 +33,7 @@ internal static class LambdaMaintenance
         }
 
         // Rescued rows that are queued again have no dispatched_at: the outbox hands them over with the others.
-        var pending = rescued.Where(r => r.Status == JobStatus.Queued && r.RunAt <= now).Concat(sweep.Undispatched).ToList();
+        var pending = rescued.Where(r => r.Status == JobStatus.Queued).Concat(sweep.Undispatched).ToList();
         var sent = 0;
         foreach (var row in pending)
         {

@@ -34,7 +34,7 @@ internal sealed class InProcessJobRunner : JobRunnerBase
 
         try
         {
-            await _queue.WriteAsync(new WorkItem(job.Id, null), cancellationToken).ConfigureAwait(false);
+            await _queue.WriteAsync(job.Id, cancellationToken).ConfigureAwait(false);
         }
         catch (ChannelClosedException)
         {
@@ -44,7 +44,7 @@ internal sealed class InProcessJobRunner : JobRunnerBase
 
     protected override ValueTask SendTaskAsync(PreparedTask task, CancellationToken cancellationToken)
     {
-        var write = _queue.WriteAsync(new WorkItem(0, task), cancellationToken);
+        var write = _queue.WriteAsync(task, cancellationToken);
         return write.IsCompletedSuccessfully ? write : AwaitTaskWrite(write, task.Name);
     }
 

@@ -81,6 +81,10 @@ internal sealed class PostgreSqlWorkEngine
             cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>When this worker's next not-yet-due row comes due, or null (see <see cref="PostgreSqlJobStore.NextDueAsync"/>).</summary>
+    public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken) =>
+        _jobTypes.Length == 0 ? null : await _store.NextDueAsync(PostgreSqlJobRunner.RunnerName, _jobTypes, _queues, cancellationToken).ConfigureAwait(false);
+
     /// <summary>Runs one claimed row. Never throws: a store outage is logged and reported as a null outcome.</summary>
     /// <param name="row">The claimed row.</param>
     /// <param name="interrupt">Signalled to interrupt the attempt (shutdown timeout): the row goes back to queued.</param>

@@ -50,7 +50,7 @@ internal sealed class PostgreSqlWorker : IHostedService, IAsyncDisposable
         _local.Subscribe(OnMessage);
         if (engine.Options.Listen)
         {
-            _listener = new PostgreSqlListener(engine, OnMessage, _wake.Set, _logger);
+            _listener = new PostgreSqlListener(engine, OnMessage, OnListening, _logger);
             _listen = Task.Run(() => _listener.RunAsync(_stopping.Token), CancellationToken.None);
         }
 
@@ -122,6 +122,33 @@ internal sealed class PostgreSqlWorker : IHostedService, IAsyncDisposable
             else
             {
                 _wake.Set();
+            }
+        }
+    }
+
+    /// <summary>
+    /// LISTEN is (again) in place. Notifications sent while nobody listened are gone: claim what is due now, and
+    /// set the wake-up for the next row coming due, which a lost notification would have announced.
+    /// </summary>
+    private void OnListening()
+    {
+        _wake?.Set();
+        _ = LookAheadAsync();
+
+        async Task LookAheadAsync()
+        {
+            try
+            {
+                if (_engine is { } engine && await engine.NextDueAsync(_stopping.Token).ConfigureAwait(false) is { } due)
+                {
+                    _wake?.SetAt(due);
+                }
+            }
+#pragma warning disable CA1031 // Best effort: the poll finds the row in any case.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                _logger.LogDebug(ex, "Could not read when the next delayed job comes due; the poll finds it.");
             }
         }
     }

@@ -10,6 +10,8 @@ internal sealed class WakeSignal : IDisposable
     // Beyond this many pending wake-up times the poll interval covers the rest.
     private const int MaxTimers = 256;
 
+    private static readonly TimeSpan TimerSlack = TimeSpan.FromMilliseconds(2);
+
     private readonly SemaphoreSlim _signal = new(0, 1);
     private readonly Lock _lock = new();
     private readonly HashSet<ITimer> _timers = [];
@@ -47,8 +49,10 @@ internal sealed class WakeSignal : IDisposable
                 return;
             }
 
+            // Timers count whole milliseconds on their own clock and may fire a little before the wall clock reaches
+            // the due time; waking early would find the row not yet due and sleep until the next poll.
             var holder = new ITimer?[1];
-            holder[0] = _time.CreateTimer(_ => Fired(holder), null, delay, Timeout.InfiniteTimeSpan);
+            holder[0] = _time.CreateTimer(_ => Fired(holder), null, delay + TimerSlack, Timeout.InfiniteTimeSpan);
             _timers.Add(holder[0]!);
         }
     }

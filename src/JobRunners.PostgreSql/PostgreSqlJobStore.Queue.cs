@@ -8,6 +8,12 @@ public sealed partial class PostgreSqlJobStore
 {
     private const string NotifySql = "SELECT count(pg_notify(@Channel, m))::int FROM unnest(@Messages::text[]) AS m";
 
+    private string NextDueSql => $"""
+        SELECT min(run_at) FROM {QuotedSchema}.job_request
+        WHERE status = 'queued' AND run_at > @Now AND runner = @Runner AND job_type = ANY(@JobTypes::text[])
+          AND (@Queues::text[] IS NULL OR queue_name = ANY(@Queues::text[]))
+        """;
+
     /// <summary>The LISTEN/NOTIFY channel for this schema: <c>jobrunners_&lt;schema&gt;</c>, cut to PostgreSQL's 63-byte limit.</summary>
     internal string DefaultChannel
     {
@@ -31,6 +37,21 @@ public sealed partial class PostgreSqlJobStore
         await WithConnectionAsync(
             (connection, token) => connection.ExecuteScalarAsync<int>(Command(NotifySql, new { Channel = channel, Messages = messages.ToArray() }, null, token)),
             cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// When the next queued row of <paramref name="runner"/>, <paramref name="jobTypes"/> and (when given)
+    /// <paramref name="queues"/> that is not yet due comes due, or null: lets a worker that may have missed
+    /// notifications (it was not listening) set its wake-up. Reads every queued row of those types; call it rarely.
+    /// </summary>
+    internal ValueTask<DateTimeOffset?> NextDueAsync(string runner, IReadOnlyCollection<string> jobTypes, IReadOnlyCollection<string>? queues, CancellationToken cancellationToken)
+    {
+        var parameters = new { Runner = runner, JobTypes = jobTypes.ToArray(), Queues = queues?.ToArray(), Now = _timeProvider.GetUtcNow() };
+        return WithConnectionAsync(async (connection, token) =>
+        {
+            var due = await connection.ExecuteScalarAsync<DateTime?>(Command(NextDueSql, parameters, null, token)).ConfigureAwait(false);
+            return due is { } utc ? new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)) : (DateTimeOffset?)null;
+        }, cancellationToken);
     }
 
     /// <summary>Opens a connection of the store's pool for a worker to LISTEN on; the caller disposes it.</summary>

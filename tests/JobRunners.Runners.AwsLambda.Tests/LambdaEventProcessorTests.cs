@@ -146,7 +146,7 @@ public sealed class LambdaEventProcessorTests : LambdaTestBase
 
         Assert.Multiple(() =>
         {
-            Assert.That(answer.GetProperty("status").GetString(), Is.EqualTo("RetryScheduled"));
+            Assert.That(answer.GetProperty("status").GetString(), Is.EqualTo("Retry"));
             Assert.That(answer.GetProperty("next").GetString(), Is.EqualTo("outbox"));
             Assert.That(afterFirst!.Status, Is.EqualTo(JobStatus.Queued));
             Assert.That(afterFirst.DispatchedAt, Is.Null, "handed back to the outbox: nothing else would invoke it again");

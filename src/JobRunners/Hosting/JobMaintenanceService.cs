@@ -78,7 +78,7 @@ internal sealed class JobMaintenanceService : BackgroundService
         await _staleHooks.NotifyAsync(sweep.Rescued, cancellationToken).ConfigureAwait(false);
 
         // Rescued rows that are queued again have no dispatched_at: the outbox hands them over with the others.
-        var toSend = sweep.Rescued.Where(r => r.Status == JobStatus.Queued && r.RunAt <= now).Concat(sweep.Undispatched).ToList();
+        var toSend = sweep.Rescued.Where(r => r.Status == JobStatus.Queued).Concat(sweep.Undispatched).ToList();
         var resent = outbox is null ? 0 : await ResendAsync(outbox, toSend, cancellationToken).ConfigureAwait(false);
         var pruned = 0;
         if (prune)

@@ -55,6 +55,10 @@ public sealed class PostgresHandoverTests
             var leader = (await store.GetLeaseAsync())!.Holder;
             var survivor = leader == "host-a" ? "host-b" : "host-a";
 
+            // Observe through the survivor: the leader's services go away with it.
+            store = hosts[survivor].Services.GetRequiredService<IScheduleStore>();
+            jobs = hosts[survivor].Services.GetRequiredService<IJobStore>();
+
             // Abrupt stop: no StopAsync, so the leader never releases its lease; the survivor must wait for it to expire.
             hosts[leader].Dispose();
             var stoppedAt = DateTime.UtcNow;

@@ -1,0 +1,156 @@
+using JobRunners.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace JobRunners.Runners.InProcess;
+
+/// <content>Jobs: ids taken from their channel as many as there are free slots, claimed in one statement, each run in its slot.</content>
+internal sealed partial class InProcessWorker
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, byte> _jobsRunning = new();
+
+    /// <summary>Returns when the channel is completed and drained and every claimed job has ended.</summary>
+    private async Task RunJobsAsync(SemaphoreSlim slots, CancellationToken interrupt)
+    {
+        var reader = _queue.Jobs;
+        var ids = new List<long>(_options.Workers);
+        try
+        {
+            while (await reader.WaitToReadAsync(interrupt).ConfigureAwait(false))
+            {
+                await slots.WaitAsync(interrupt).ConfigureAwait(false);
+                var free = 1;
+                while (free < _options.Workers && slots.Wait(0, CancellationToken.None))
+                {
+                    free++;
+                }
+
+                ids.Clear();
+                while (ids.Count < free && reader.TryRead(out var id))
+                {
+                    ids.Add(id);
+                }
+
+                if (_stopping.IsCancellationRequested)
+                {
+                    // Stopping: the jobs stay queued in their rows and run after the next start.
+                    ids.Clear();
+                }
+
+                if (free > ids.Count)
+                {
+                    slots.Release(free - ids.Count);
+                }
+
+                if (ids.Count > 0)
+                {
+                    await ClaimAndRunAsync([.. ids], slots, interrupt).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+        {
+        }
+
+        await Task.WhenAll(_jobsRunning.Keys).ConfigureAwait(false);
+    }
+
+    /// <summary>Claims the jobs in one statement, then lets each run in its worker slot.</summary>
+    private async Task ClaimAndRunAsync(List<long> jobIds, SemaphoreSlim slots, CancellationToken interrupt)
+    {
+        IReadOnlyList<Task<JobOutcome>> runs;
+        try
+        {
+            runs = await _services.Executor.ExecuteJobsAsync(jobIds, default, interrupt).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+        {
+            slots.Release(jobIds.Count);
+            throw;
+        }
+#pragma warning disable CA1031 // A store outage while claiming is logged; the rows stay queued and are picked up at the next start or by the outbox.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _logger.LogError(ex, "Could not claim {Count} job(s); they stay queued and run after the next start.", jobIds.Count);
+            slots.Release(jobIds.Count);
+            return;
+        }
+
+        for (var i = 0; i < jobIds.Count; i++)
+        {
+            Track(FollowAsync(jobIds[i], runs[i], slots));
+        }
+    }
+
+    private async Task FollowAsync(long jobId, Task<JobOutcome> run, SemaphoreSlim slots)
+    {
+        try
+        {
+            var outcome = await run.ConfigureAwait(false);
+            if (outcome.Kind is JobOutcomeKind.Retry or JobOutcomeKind.NotDue && outcome.RetryAt is { } at)
+            {
+                _queue.Delayed.Schedule(jobId, at);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Interrupted: the row stays queued (or its lease lapses) and runs after the next start.
+        }
+#pragma warning disable CA1031 // A store outage while finishing a job is logged; the lease lapses and the job is rescued.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _logger.LogError(ex, "Job {JobId} could not be run or its outcome not recorded; if it was claimed, its lease lapses and it is rescued.", jobId);
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    private void Track(Task work)
+    {
+        _jobsRunning.TryAdd(work, 0);
+        _ = work.ContinueWith(static (done, state) => ((System.Collections.Concurrent.ConcurrentDictionary<Task, byte>)state!).TryRemove(done, out _), _jobsRunning, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private async Task AdoptQueuedRowsAsync(CancellationToken stopping)
+    {
+        try
+        {
+            var adopted = 0;
+            long? after = null;
+            var now = _services.TimeProvider.GetUtcNow();
+            while (!stopping.IsCancellationRequested)
+            {
+                var rows = await _services.Store.ListQueuedAsync(new QueuedQuery { Runner = InProcessJobRunner.RunnerName, AfterId = after, CreatedBefore = now }, stopping).ConfigureAwait(false);
+                foreach (var row in rows)
+                {
+                    _queue.Delayed.Schedule(row.Id, row.RunAt);
+                }
+
+                adopted += rows.Count;
+                if (rows.Count == 0)
+                {
+                    break;
+                }
+
+                after = rows[^1].Id;
+            }
+
+            if (adopted > 0)
+            {
+                _logger.LogInformation("Picked up {Count} queued job(s) left from an earlier run.", adopted);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+#pragma warning disable CA1031 // Adoption is retried by the outbox for undispatched rows; log and go on.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _logger.LogError(ex, "Could not pick up queued jobs from an earlier run; they stay queued and are picked up at the next start.");
+        }
+    }
+}
