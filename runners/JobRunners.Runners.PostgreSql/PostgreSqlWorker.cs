@@ -246,7 +246,7 @@ internal sealed class PostgreSqlWorker : IHostedService, IAsyncDisposable
             free++;
         }
 
-        var target = Math.Max(1, engine.BatchSize / 2);
+        var target = engine.BatchSize;
         var running = engine.Options.Concurrency - slots.CurrentCount - free;
         var window = System.Diagnostics.Stopwatch.StartNew();
         while (free < target && running > 0 && GatherWindow - window.Elapsed is var remaining && remaining > TimeSpan.Zero)

@@ -15,6 +15,13 @@ namespace JobRunners.PostgreSql;
 /// rules and moves the rows to running.</item>
 /// </list>
 /// Neither query waits for a lock, so claimers never deadlock.
+/// <para>
+/// The function pins its plans: a queue table's statistics are often stale (a burst of rows since the last analyze,
+/// or an empty table just filled), and then the planner reads every queued row, sorts them and takes the first few
+/// (measured: 20-35 ms a claim with 20,000 rows queued) instead of walking the claim index in order and stopping
+/// after <c>p_limit</c> rows (about 1 ms). Without sequential and bitmap scans the ordered index walk, or the
+/// primary key for a claim by ids, is always chosen; JIT is off for the same reason.
+/// </para>
 /// </summary>
 internal static class PostgreSqlClaimFunction
 {
@@ -58,6 +65,9 @@ internal static class PostgreSqlClaimFunction
             p_ignore_run_at boolean, p_runner text, p_job_types text[], p_queues text[], p_lock_space text)
         RETURNS SETOF {schema}.job_request
         LANGUAGE plpgsql VOLATILE
+        SET enable_seqscan = off
+        SET enable_bitmapscan = off
+        SET jit = off
         AS $fn$
         DECLARE
             v_claim bigint[];
