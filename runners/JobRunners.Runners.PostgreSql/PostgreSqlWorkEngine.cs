@@ -12,6 +12,13 @@ namespace JobRunners.Runners.PostgreSql;
 /// </summary>
 internal sealed class PostgreSqlWorkEngine
 {
+    /// <summary>
+    /// How long a worker waits, once a slot came free while others still run, for more slots before it claims: the
+    /// outcomes of a batch are written together, so their slots come free together. A batching window, not domain
+    /// time: it runs on the real clock.
+    /// </summary>
+    internal static readonly TimeSpan GatherWindow = TimeSpan.FromMilliseconds(2);
+
     private readonly JobRunnerServices _services;
     private readonly PostgreSqlJobStore _store;
     private readonly PostgreSqlRunnerOptions _options;

@@ -14,9 +14,6 @@ internal sealed class PostgreSqlWorker : IHostedService, IAsyncDisposable
 {
     private readonly IServiceProvider _services;
     private readonly LocalWakeups _local;
-    // A batching window, not domain time: it always runs on the real clock.
-    private static readonly TimeSpan GatherWindow = TimeSpan.FromMilliseconds(2);
-
     private readonly ILogger<PostgreSqlWorker> _logger;
     private readonly IHostApplicationLifetime? _lifetime;
     private readonly CancellationTokenSource _stopping = new();
@@ -223,19 +220,21 @@ internal sealed class PostgreSqlWorker : IHostedService, IAsyncDisposable
 
             if (row.LocksQueue)
             {
-                wake.Set();
                 await engine.AnnounceFreedQueueAsync(row.QueueName, CancellationToken.None).ConfigureAwait(false);
             }
         }
         finally
         {
             slots.Release();
+
+            // A finished job may free its queue for a locking job the last claim had to leave: look again.
+            wake.Set();
         }
     }
 
     /// <summary>
     /// Holds one free slot; takes every other free one. Outcomes are written in batches, so slots come free in
-    /// bursts: while other attempts run, wait a moment (<see cref="GatherWindow"/>) for half a batch to be free, so one
+    /// bursts: while other attempts run, wait a moment (<see cref="PostgreSqlWorkEngine.GatherWindow"/>) for half a batch to be free, so one
     /// claim takes many rows instead of many claims taking one each.
     /// </summary>
     private static async Task<int> GatherSlotsAsync(PostgreSqlWorkEngine engine, SemaphoreSlim slots, CancellationToken stopping)
@@ -249,7 +248,7 @@ internal sealed class PostgreSqlWorker : IHostedService, IAsyncDisposable
         var target = engine.BatchSize;
         var running = engine.Options.Concurrency - slots.CurrentCount - free;
         var window = System.Diagnostics.Stopwatch.StartNew();
-        while (free < target && running > 0 && GatherWindow - window.Elapsed is var remaining && remaining > TimeSpan.Zero)
+        while (free < target && running > 0 && PostgreSqlWorkEngine.GatherWindow - window.Elapsed is var remaining && remaining > TimeSpan.Zero)
         {
             try
             {

@@ -78,8 +78,11 @@ public sealed class PostgreSqlWorkerRunner
                     continue;
                 }
 
-                // Something ended: it may have freed a slot, a locked queue, or dispatched more work.
+                // Something ended: it may have freed a slot, a locked queue, or dispatched more work. Outcomes are
+                // written in batches, so the rest of a batch usually ends a moment later: wait for it briefly, so the
+                // next claim takes many rows.
                 await Task.WhenAny(running.Select(r => r.Run)).ConfigureAwait(false);
+                await Task.WhenAny(Task.WhenAll(running.Select(r => r.Run)), Task.Delay(PostgreSqlWorkEngine.GatherWindow, CancellationToken.None)).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

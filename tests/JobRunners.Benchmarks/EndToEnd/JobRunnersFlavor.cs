@@ -30,7 +30,7 @@ internal sealed record JobRunnersFlavor(
         workers => new Dictionary<string, string?>
         {
             ["JobRunners:PostgreSql:Concurrency"] = workers.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
-            ["JobRunners:PostgreSql:BatchSize"] = Math.Min(workers, 32).ToString(global::System.Globalization.CultureInfo.InvariantCulture),
+            ["JobRunners:PostgreSql:BatchSize"] = workers.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
         });
 #endif
 

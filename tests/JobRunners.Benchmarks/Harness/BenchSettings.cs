@@ -62,14 +62,14 @@ internal sealed record BenchSettings
         return quick
             ? new BenchSettings
             {
-                Quick = true, Repetitions = 3, E2eJobs = IntArg(args, "--n") ?? 200, E2ePeerJobs = IntArg(args, "--peer-n") ?? 40, Workers = [8],
+                Quick = true, Repetitions = 3, E2eJobs = IntArg(args, "--n") ?? 200, E2ePeerJobs = IntArg(args, "--peer-n") ?? 40, Workers = IntsArg(args, "--workers") ?? [8],
                 LatencyCalls = 300, GrowthSmall = 10_000, GrowthLarge = 100_000, GrowthClaims = 100, CloudCalls = 40,
                 InProcessIteration = TimeSpan.FromMilliseconds(50),
                 Postgres = postgres, SqsUrl = sqs, Azurite = azurite, RepoRoot = repo, Only = only,
             }
             : new BenchSettings
             {
-                Quick = false, Repetitions = 5, E2eJobs = IntArg(args, "--n") ?? 3_000, E2ePeerJobs = IntArg(args, "--peer-n") ?? 250, Workers = [2, 8, 32],
+                Quick = false, Repetitions = 5, E2eJobs = IntArg(args, "--n") ?? 3_000, E2ePeerJobs = IntArg(args, "--peer-n") ?? 250, Workers = IntsArg(args, "--workers") ?? [2, 8, 32, 128],
                 LatencyCalls = 2_000, GrowthSmall = 10_000, GrowthLarge = 1_000_000, GrowthClaims = 500, CloudCalls = 300,
                 InProcessIteration = TimeSpan.FromMilliseconds(250),
                 Postgres = postgres, SqsUrl = sqs, Azurite = azurite, RepoRoot = repo, Only = only,
@@ -80,6 +80,14 @@ internal sealed record BenchSettings
     {
         var index = Array.IndexOf(args, name);
         return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], System.Globalization.CultureInfo.InvariantCulture) : null;
+    }
+
+    private static int[]? IntsArg(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length
+            ? args[index + 1].Split(',').Select(w => int.Parse(w, System.Globalization.CultureInfo.InvariantCulture)).ToArray()
+            : null;
     }
 
     private static string FindRepoRoot()
