@@ -52,7 +52,7 @@ internal sealed partial class PostgreSqlJobRunner
     private async ValueTask<IReadOnlyList<InsertResult>> WriteAndAnnounceAsync(IReadOnlyList<NewJobRequest> rows, CancellationToken cancellationToken)
     {
         var now = Services.TimeProvider.GetUtcNow();
-        var messages = WakeMessage.For(rows.Select(row => (row.JobType, row.QueueName, row.RunAt ?? now)), now);
+        var messages = WakeMessage.For(rows, now);
         var written = await Store.InsertAndNotifyAsync(rows, Channel, _options.Listen ? messages : [], cancellationToken).ConfigureAwait(false);
         if (!_options.Listen)
         {

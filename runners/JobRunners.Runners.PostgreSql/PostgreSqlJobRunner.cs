@@ -79,7 +79,7 @@ internal sealed partial class PostgreSqlJobRunner : JobRunnerBase
 
     private async ValueTask AnnounceAsync(IReadOnlyList<JobRequest> jobs, CancellationToken cancellationToken)
     {
-        var messages = WakeMessage.For(jobs.Select(job => (job.JobType, job.QueueName, job.RunAt)), Services.TimeProvider.GetUtcNow());
+        var messages = WakeMessage.For(jobs, Services.TimeProvider.GetUtcNow());
         if (!_options.Listen)
         {
             _local.Publish(messages);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using JobRunners.Storage;
 
 namespace JobRunners.Runners.PostgreSql;
 
@@ -66,12 +67,31 @@ internal readonly record struct WakeMessage(string? JobType, string? Queue, Date
     }
 
     /// <summary>The messages announcing new rows: one per job type and queue, due at the earliest of them (none when due now).</summary>
-    public static IReadOnlyList<string> For(IEnumerable<(string JobType, string QueueName, DateTimeOffset RunAt)> rows, DateTimeOffset now) => rows
-        .GroupBy(row => (row.JobType, row.QueueName))
-        .Select(group =>
+    public static IReadOnlyList<string> For(IReadOnlyList<NewJobRequest> rows, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count == 1)
         {
-            var due = group.Min(row => row.RunAt);
-            return new WakeMessage(group.Key.JobType, group.Key.QueueName, due > now ? due : null).Serialize();
-        })
-        .ToList();
+            var row = rows[0];
+            return [Announce(row.JobType, row.QueueName, row.RunAt ?? now, now)];
+        }
+
+        return rows
+            .GroupBy(row => (row.JobType, row.QueueName))
+            .Select(group => Announce(group.Key.JobType, group.Key.QueueName, group.Min(row => row.RunAt ?? now), now))
+            .ToList();
+    }
+
+    /// <summary>The message announcing rows already written (the outbox sending them again).</summary>
+    public static IReadOnlyList<string> For(IReadOnlyList<JobRequest> rows, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        return rows
+            .GroupBy(row => (row.JobType, row.QueueName))
+            .Select(group => Announce(group.Key.JobType, group.Key.QueueName, group.Min(row => row.RunAt), now))
+            .ToList();
+    }
+
+    private static string Announce(string jobType, string queue, DateTimeOffset due, DateTimeOffset now) =>
+        new WakeMessage(jobType, queue, due > now ? due : null).Serialize();
 }

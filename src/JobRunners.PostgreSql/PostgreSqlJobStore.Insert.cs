@@ -1,6 +1,8 @@
 using Dapper;
 using JobRunners.Storage;
 using Npgsql;
+using NpgsqlTypes;
+using static JobRunners.PostgreSql.PostgreSqlJobReader;
 
 namespace JobRunners.PostgreSql;
 
@@ -115,32 +117,61 @@ public sealed partial class PostgreSqlJobStore
         (string Channel, IReadOnlyList<string> Messages)? notify,
         CancellationToken cancellationToken)
     {
-        var now = _timeProvider.GetUtcNow();
-        var rows = pending.Select(i => jobs[i]).ToList();
-        var parameters = new DynamicParameters(new
+        var now = _timeProvider.GetUtcNow().UtcDateTime;
+        var count = pending.Count;
+        var types = new string[count];
+        var queues = new string[count];
+        var payloads = new string[count];
+        var maxAttempts = new int[count];
+        var priorities = new int[count];
+        var runAts = new DateTime[count];
+        var keys = new string?[count];
+        var locks = new bool[count];
+        var runners = new string?[count];
+        var dispatched = new bool[count];
+        for (var k = 0; k < count; k++)
         {
-            JobTypes = rows.Select(r => r.JobType).ToArray(),
-            QueueNames = rows.Select(r => r.QueueName).ToArray(),
-            Payloads = rows.Select(r => r.Payload).ToArray(),
-            MaxAttempts = rows.Select(r => r.MaxAttempts).ToArray(),
-            Priorities = rows.Select(r => r.Priority).ToArray(),
-            RunAts = rows.Select(r => (r.RunAt ?? now).UtcDateTime).ToArray(),
-            UniqueKeys = rows.Select(r => r.UniqueKey).ToArray(),
-            LocksQueues = rows.Select(r => r.LocksQueue).ToArray(),
-            Runners = rows.Select(r => r.Runner).ToArray(),
-            Dispatched = rows.Select(r => r.Dispatched).ToArray(),
-            Now = now,
-        });
-        if (notify is { } n)
-        {
-            parameters.AddDynamicParams(new { n.Channel, Messages = n.Messages.ToArray() });
+            var job = jobs[pending[k]];
+            types[k] = job.JobType;
+            queues[k] = job.QueueName;
+            payloads[k] = job.Payload;
+            maxAttempts[k] = job.MaxAttempts;
+            priorities[k] = job.Priority;
+            runAts[k] = job.RunAt?.UtcDateTime ?? now;
+            keys[k] = job.UniqueKey;
+            locks[k] = job.LocksQueue;
+            runners[k] = job.Runner;
+            dispatched[k] = job.Dispatched;
         }
 
-        var sql = notify is null ? _sql.InsertMany : _sql.InsertManyAndNotify;
-        var written = (await connection.QueryAsync<PostgreSqlJobRow>(Command(sql, parameters, transaction, cancellationToken)).ConfigureAwait(false))
-            .OrderBy(row => row.Id)
-            .ToList();
+        var command = new NpgsqlCommand(notify is null ? _sql.InsertMany : _sql.InsertManyAndNotify, connection, transaction)
+        {
+            Parameters =
+            {
+                Parameter(types), Parameter(queues), Parameter(payloads), Parameter(maxAttempts), Parameter(priorities), Parameter(runAts),
+                Parameter(keys, NpgsqlDbType.Array | NpgsqlDbType.Text), Parameter(locks),
+                Parameter(runners, NpgsqlDbType.Array | NpgsqlDbType.Text), Parameter(dispatched), Parameter(now),
+            },
+        };
+        if (notify is { } n)
+        {
+            command.Parameters.Add(Parameter(n.Channel));
+            command.Parameters.Add(Parameter(n.Messages as string[] ?? [.. n.Messages]));
+        }
 
+        List<JobRequest> written;
+        await using (command.ConfigureAwait(false))
+        {
+            written = await ReadJobsAsync(command, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (written.Count == count && count == 1 && keys[0] is null)
+        {
+            results[pending[0]] = new InsertResult(written[0], Created: true);
+            return [];
+        }
+
+        written.Sort(static (a, b) => a.Id.CompareTo(b.Id));
         var byKey = written.Where(r => r.UniqueKey is not null).ToDictionary(r => r.UniqueKey!, StringComparer.Ordinal);
         using var unkeyed = written.Where(r => r.UniqueKey is null).GetEnumerator();
         var skipped = new List<int>();
@@ -149,11 +180,11 @@ public sealed partial class PostgreSqlJobStore
             if (jobs[i].UniqueKey is not { } key)
             {
                 unkeyed.MoveNext();
-                results[i] = new InsertResult(unkeyed.Current.ToJobRequest(), Created: true);
+                results[i] = new InsertResult(unkeyed.Current, Created: true);
             }
             else if (byKey.TryGetValue(key, out var row))
             {
-                results[i] = new InsertResult(row.ToJobRequest(), Created: true);
+                results[i] = new InsertResult(row, Created: true);
             }
             else
             {

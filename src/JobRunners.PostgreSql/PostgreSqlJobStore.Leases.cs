@@ -1,5 +1,8 @@
 using Dapper;
 using JobRunners.Storage;
+using Npgsql;
+using NpgsqlTypes;
+using static JobRunners.PostgreSql.PostgreSqlJobReader;
 
 namespace JobRunners.PostgreSql;
 
@@ -7,7 +10,7 @@ namespace JobRunners.PostgreSql;
 public sealed partial class PostgreSqlJobStore
 {
     /// <inheritdoc />
-    /// <remarks>One call of the <c>claim_jobs</c> function the migrations install; see its comments for how it keeps <c>locks_queue</c> exact.</remarks>
+    /// <remarks>One call of the <c>claim_jobs</c> function the migrations install; see <see cref="PostgreSqlClaimFunction"/>.</remarks>
     public ValueTask<IReadOnlyList<JobRequest>> ClaimAsync(JobClaimRequest request, CancellationToken cancellationToken = default)
     {
         StoreArguments.ValidateClaim(request);
@@ -16,27 +19,33 @@ public sealed partial class PostgreSqlJobStore
             return ValueTask.FromResult<IReadOnlyList<JobRequest>>([]);
         }
 
-        var now = _timeProvider.GetUtcNow();
-        var parameters = new
-        {
-            request.WorkerId,
-            Now = now,
-            LockedUntil = now + request.Lease,
-            request.Limit,
-            Ids = request.Ids?.ToArray(),
-            request.IgnoreRunAt,
-            request.Runner,
-            JobTypes = request.JobTypes?.ToArray(),
-            Queues = request.Queues?.ToArray(),
-            LockSpace = Schema,
-        };
-
+        var now = _timeProvider.GetUtcNow().UtcDateTime;
         return WithConnectionAsync(async (connection, token) =>
         {
-            var rows = await connection.QueryAsync<PostgreSqlJobRow>(Command(_sql.Claim, parameters, null, token)).ConfigureAwait(false);
+            var command = new NpgsqlCommand(_sql.Claim, connection)
+            {
+                Parameters =
+                {
+                    Parameter(request.WorkerId),
+                    Parameter(now),
+                    Parameter(now + request.Lease),
+                    Parameter(request.Limit),
+                    Parameter(request.Ids?.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Bigint),
+                    Parameter(request.IgnoreRunAt),
+                    Parameter(request.Runner, NpgsqlDbType.Text),
+                    Parameter(request.JobTypes?.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text),
+                    Parameter(request.Queues?.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text),
+                    Parameter(Schema),
+                },
+            };
+            await using (command.ConfigureAwait(false))
+            {
+                var rows = await ReadJobsAsync(command, token).ConfigureAwait(false);
 
-            // RETURNING has no order; hand rows out in claim order.
-            return (IReadOnlyList<JobRequest>)rows.OrderByDescending(r => r.Priority).ThenBy(r => r.RunAt).ThenBy(r => r.Id).Select(r => r.ToJobRequest()).ToList();
+                // RETURNING has no order; hand rows out in claim order.
+                rows.Sort(static (a, b) => a.Priority != b.Priority ? b.Priority.CompareTo(a.Priority) : a.RunAt != b.RunAt ? a.RunAt.CompareTo(b.RunAt) : a.Id.CompareTo(b.Id));
+                return (IReadOnlyList<JobRequest>)rows;
+            }
         }, cancellationToken);
     }
 
@@ -60,11 +69,18 @@ public sealed partial class PostgreSqlJobStore
             return ValueTask.FromResult<IReadOnlyList<long>>([]);
         }
 
-        var now = _timeProvider.GetUtcNow();
-        var parameters = new { Ids = ids.ToArray(), LockedBy = lockedBy, LockedUntil = now + lease, Now = now };
-        return WithConnectionAsync(
-            async (connection, token) => (IReadOnlyList<long>)(await connection.QueryAsync<long>(Command(_sql.ExtendLeases, parameters, null, token)).ConfigureAwait(false)).ToList(),
-            cancellationToken);
+        var now = _timeProvider.GetUtcNow().UtcDateTime;
+        return WithConnectionAsync(async (connection, token) =>
+        {
+            var command = new NpgsqlCommand(_sql.ExtendLeases, connection)
+            {
+                Parameters = { Parameter(ids.ToArray()), Parameter(lockedBy), Parameter(now + lease), Parameter(now) },
+            };
+            await using (command.ConfigureAwait(false))
+            {
+                return (IReadOnlyList<long>)await ReadIdsAsync(command, token).ConfigureAwait(false);
+            }
+        }, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -76,21 +92,47 @@ public sealed partial class PostgreSqlJobStore
             return ValueTask.FromResult<IReadOnlyList<long>>([]);
         }
 
-        var parameters = new
+        var count = completions.Count;
+        var ids = new long[count];
+        var holders = new string[count];
+        var kinds = new string[count];
+        var retryAts = new DateTime?[count];
+        var errors = new string?[count];
+        var messages = new string?[count];
+        var undispatch = new bool[count];
+        var remove = new bool[count];
+        for (var i = 0; i < count; i++)
         {
-            Ids = completions.Select(c => c.Id).ToArray(),
-            LockedBy = completions.Select(c => c.LockedBy).ToArray(),
-            Kinds = completions.Select(c => StoreArguments.StoredKind(c.Outcome.Kind)).ToArray(),
-            RetryAts = completions.Select(c => c.Outcome.RetryAt?.UtcDateTime).ToArray(),
-            Errors = completions.Select(c => c.Outcome.Reason).ToArray(),
-            Messages = completions.Select(c => c.ResultMessage).ToArray(),
-            Undispatch = completions.Select(c => c.ReturnToOutbox).ToArray(),
-            Remove = completions.Select(c => c.DeleteOnSuccess).ToArray(),
-            Now = _timeProvider.GetUtcNow(),
-        };
-        return WithConnectionAsync(
-            async (connection, token) => (IReadOnlyList<long>)(await connection.QueryAsync<long>(Command(_sql.Complete, parameters, null, token)).ConfigureAwait(false)).ToList(),
-            cancellationToken);
+            var completion = completions[i];
+            ids[i] = completion.Id;
+            holders[i] = completion.LockedBy;
+            kinds[i] = StoreArguments.StoredKind(completion.Outcome.Kind);
+            retryAts[i] = completion.Outcome.RetryAt?.UtcDateTime;
+            errors[i] = completion.Outcome.Reason;
+            messages[i] = completion.ResultMessage;
+            undispatch[i] = completion.ReturnToOutbox;
+            remove[i] = completion.DeleteOnSuccess;
+        }
+
+        var now = _timeProvider.GetUtcNow().UtcDateTime;
+        return WithConnectionAsync(async (connection, token) =>
+        {
+            var command = new NpgsqlCommand(_sql.Complete, connection)
+            {
+                Parameters =
+                {
+                    Parameter(ids), Parameter(holders), Parameter(kinds),
+                    Parameter(retryAts, NpgsqlDbType.Array | NpgsqlDbType.TimestampTz),
+                    Parameter(errors, NpgsqlDbType.Array | NpgsqlDbType.Text),
+                    Parameter(messages, NpgsqlDbType.Array | NpgsqlDbType.Text),
+                    Parameter(undispatch), Parameter(remove), Parameter(now),
+                },
+            };
+            await using (command.ConfigureAwait(false))
+            {
+                return (IReadOnlyList<long>)await ReadIdsAsync(command, token).ConfigureAwait(false);
+            }
+        }, cancellationToken);
     }
 
     /// <inheritdoc />

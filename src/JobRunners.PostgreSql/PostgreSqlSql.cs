@@ -17,14 +17,17 @@ internal sealed class PostgreSqlSql
         Table = table;
         // Rows in input order from one statement: identity values follow the unnest order, which the store relies
         // on to match returned rows without a unique key to its input. A row whose unique key an unfinished row
-        // holds is skipped (ON CONFLICT DO NOTHING) and the store reads the holder instead.
+        // holds is skipped (ON CONFLICT DO NOTHING) and the store reads the holder instead. Positional parameters
+        // (the hot statements, run through PostgreSqlJobReader): $1 job types, $2 queue names, $3 payloads,
+        // $4 max attempts, $5 priorities, $6 run_at, $7 unique keys, $8 locks_queue, $9 runners, $10 dispatched,
+        // $11 now; with NOTIFY also $12 channel and $13 messages.
         var insert = $"""
             INSERT INTO {table} (job_type, queue_name, payload, status, progress, attempts, max_attempts, priority,
                 run_at, unique_key, locks_queue, assigned, runner, dispatched_at, created_at, updated_at)
             SELECT x.job_type, x.queue_name, x.payload::jsonb, 'queued', 0, 0, x.max_attempts, x.priority,
-                x.run_at, x.unique_key, x.locks_queue, false, x.runner, CASE WHEN x.dispatched THEN @Now END, @Now, @Now
-            FROM unnest(@JobTypes::text[], @QueueNames::text[], @Payloads::text[], @MaxAttempts::int[], @Priorities::int[],
-                        @RunAts::timestamptz[], @UniqueKeys::text[], @LocksQueues::boolean[], @Runners::text[], @Dispatched::boolean[])
+                x.run_at, x.unique_key, x.locks_queue, false, x.runner, CASE WHEN x.dispatched THEN $11 END, $11, $11
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[],
+                        $6::timestamptz[], $7::text[], $8::boolean[], $9::text[], $10::boolean[])
                 AS x(job_type, queue_name, payload, max_attempts, priority, run_at, unique_key, locks_queue, runner, dispatched)
             ON CONFLICT DO NOTHING
             RETURNING {Columns}
@@ -35,7 +38,7 @@ internal sealed class PostgreSqlSql
         // wakes before the rows are visible.
         InsertManyAndNotify = $"""
             WITH inserted AS ({insert}),
-            notified AS (SELECT count(pg_notify(@Channel, m)) AS sent FROM unnest(@Messages::text[]) AS m)
+            notified AS (SELECT count(pg_notify($12, m)) AS sent FROM unnest($13::text[]) AS m)
             SELECT inserted.* FROM inserted CROSS JOIN notified
             """;
         GetUnfinishedByUniqueKeys = $"SELECT {Columns} FROM {table} WHERE unique_key = ANY(@UniqueKeys) AND status IN ('queued', 'running')";
@@ -48,18 +51,20 @@ internal sealed class PostgreSqlSql
             WHERE j.id = m.id AND (j.status <> 'queued' OR j.attempts = m.attempts)
             """;
 
-        // The claim is the migration-installed function (see PostgreSqlMigrations, version 3).
+        // The claim is the migration-installed function (PostgreSqlClaimFunction). $1 worker, $2 now, $3 lease end,
+        // $4 limit, $5 ids, $6 ignore run_at, $7 runner, $8 job types, $9 queues, $10 lock space.
         Claim = $"""
-            SELECT {Columns} FROM {quotedSchema}.claim_jobs(@WorkerId::text, @Now::timestamptz, @LockedUntil::timestamptz,
-                @Limit::int, @Ids::bigint[], @IgnoreRunAt::boolean, @Runner::text, @JobTypes::text[], @Queues::text[], @LockSpace::text)
+            SELECT {Columns} FROM {quotedSchema}.claim_jobs($1::text, $2::timestamptz, $3::timestamptz,
+                $4::int, $5::bigint[], $6::boolean, $7::text, $8::text[], $9::text[], $10::text)
             """;
         ReportProgress = $"""
             UPDATE {table} SET progress = @Progress, result_message = coalesce(@Message, result_message), updated_at = @Now
             {LeaseGuard}
             """;
+        // $1 ids, $2 lease holder, $3 lease end, $4 now.
         ExtendLeases = $"""
-            UPDATE {table} SET locked_until = @LockedUntil, updated_at = @Now
-            WHERE id = ANY(@Ids::bigint[]) AND status = 'running' AND locked_by = @LockedBy
+            UPDATE {table} SET locked_until = $3, updated_at = $4
+            WHERE id = ANY($1::bigint[]) AND status = 'running' AND locked_by = $2
             RETURNING id
             """;
         Cancel = $"""
@@ -97,10 +102,12 @@ internal sealed class PostgreSqlSql
         // Many attempts' outcomes in one statement. Each row is written only while its lease holder still holds it;
         // the ids returned are the rows written. The kinds reproduce, column by column, what one attempt's end means:
         // succeeded (or deleted, for a task row), failed, cancelled, retry at a time, released (attempt given back).
+        // $1 ids, $2 lease holders, $3 kinds, $4 retry times, $5 errors, $6 result messages, $7 undispatch,
+        // $8 delete on success, $9 now.
         Complete = $"""
             WITH c AS (
-                SELECT * FROM unnest(@Ids::bigint[], @LockedBy::text[], @Kinds::text[], @RetryAts::timestamptz[],
-                                     @Errors::text[], @Messages::text[], @Undispatch::boolean[], @Remove::boolean[])
+                SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[],
+                                     $5::text[], $6::text[], $7::boolean[], $8::boolean[])
                     AS c(id, locked_by, kind, retry_at, error, message, undispatch, remove)),
             removed AS (
                 DELETE FROM {table} AS j USING c
@@ -110,16 +117,16 @@ internal sealed class PostgreSqlSql
                 UPDATE {table} AS j
                 SET status = CASE c.kind WHEN 'retry' THEN 'queued' WHEN 'released' THEN 'queued' ELSE c.kind END,
                     progress = CASE WHEN c.kind = 'succeeded' THEN 100 ELSE j.progress END,
-                    finished_at = CASE WHEN c.kind IN ('succeeded', 'failed', 'cancelled') THEN @Now ELSE j.finished_at END,
+                    finished_at = CASE WHEN c.kind IN ('succeeded', 'failed', 'cancelled') THEN $9 ELSE j.finished_at END,
                     result_message = CASE WHEN c.kind = 'released' THEN j.result_message ELSE coalesce(c.message, j.result_message) END,
                     last_error = CASE c.kind WHEN 'failed' THEN c.error WHEN 'retry' THEN c.error
                                              WHEN 'cancelled' THEN coalesce(c.error, j.last_error) ELSE j.last_error END,
-                    run_at = CASE c.kind WHEN 'retry' THEN c.retry_at WHEN 'released' THEN @Now ELSE j.run_at END,
+                    run_at = CASE c.kind WHEN 'retry' THEN c.retry_at WHEN 'released' THEN $9 ELSE j.run_at END,
                     attempts = CASE WHEN c.kind = 'released' THEN j.attempts - 1 ELSE j.attempts END,
                     locked_by = CASE WHEN c.kind IN ('retry', 'released') THEN NULL ELSE j.locked_by END,
                     locked_until = NULL,
                     dispatched_at = CASE WHEN c.kind IN ('retry', 'released') AND c.undispatch THEN NULL ELSE j.dispatched_at END,
-                    updated_at = @Now
+                    updated_at = $9
                 FROM c
                 WHERE j.id = c.id AND NOT (c.remove AND c.kind = 'succeeded') AND j.status = 'running' AND j.locked_by = c.locked_by
                 RETURNING j.id)
