@@ -28,8 +28,11 @@ public sealed class PostgreSqlRunnerOptions
     /// </summary>
     public TimeSpan ListenPollInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The most rows one fetch reserves (default 10; never more than the free slots). Flat name <c>JOBRUNNERS_POSTGRES_BATCH_SIZE</c>.</summary>
-    public int BatchSize { get; set; } = 10;
+    /// <summary>
+    /// The most rows one claim takes (default 100; never more than the free slots, so by default a claim fills every
+    /// free slot). Flat name <c>JOBRUNNERS_POSTGRES_BATCH_SIZE</c>.
+    /// </summary>
+    public int BatchSize { get; set; } = 100;
 
     /// <summary>
     /// Only these job types and task names run on this process's worker: a specialised worker. Empty (the default)
