@@ -29,8 +29,9 @@ public interface IJobRunner
     ValueTask<JobRequest> DispatchJobAsync(string jobType, object payload, DispatchOptions? options = null, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Hands a fire-and-forget task to the backend. No row is written. Returns once the backend accepted it
-    /// (for the synchronous runner, once it has run).
+    /// Hands a fire-and-forget task to the backend. Tasks are untracked: most runners write no row (the task travels
+    /// in memory or in a message); the <c>postgres</c> runner keeps it as a row until it ran, then deletes it
+    /// (durable tasks). Returns once the backend accepted it (for the synchronous runner, once it has run).
     /// </summary>
     /// <exception cref="UnknownHandlerException">No task is registered under <paramref name="taskName"/>.</exception>
     /// <exception cref="PayloadValidationException">The payload fails validation.</exception>
