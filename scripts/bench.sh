@@ -2,17 +2,21 @@
 # The benchmark command: JobRunners side by side with Hangfire, Quartz, Coravel and hand-written SQL floors,
 # interleaved in one run, on a PostgreSQL of its own.
 #
-#   scripts/bench.sh [--quick] [--only S1,S2,...] [--n N] [--peer-n N]
+#   scripts/bench.sh [--quick] [--only S1,S2,...] [--n N] [--peer-n N] [--workers 8,32,128] [--no-cloud]
 #   scripts/bench.sh --render-only [--quick] rewrite the report from the last (quick) run's saved results
 #
-# --quick: 3 repetitions, small N, W=8 only, under 2 minutes; writes .tmp/bench/benchmarks-quick.md.
-# The full run (5 repetitions, W = 2, 8, 32) writes docs/benchmarks.md. --n / --peer-n set the jobs per S1 run
-# for JobRunners and the floor / for Hangfire and Quartz (full: 3,000 / 250; quick: 200 / 40).
+# Scenarios: S1 end-to-end tracked jobs, S2 dispatch latency, S3 in-process dispatch, S4 claim latency as the queue
+# grows, S5 cloud dispatch overhead, S6 statements per second of an idle worker process (default intervals).
+# --quick: 3 repetitions, small N, W=8 only, S6 window 30 s; writes .tmp/bench/benchmarks-quick.md.
+# The full run (5 repetitions, W = 2, 8, 32, 128, S6 window 120 s) writes docs/benchmarks.md. --n / --peer-n set the
+# jobs per S1 run for JobRunners and the floor / for Hangfire and Quartz (full: 3,000 / 250; quick: 200 / 40);
+# --workers sets S1's W list; --only runs some scenarios (e.g. --only S6).
 #
 # 1. builds tests/JobRunners.Benchmarks (Release, into .tmp/bench/artifacts so that it never races other
 #    builds of the repository); optional runners (postgres, aws-sqs, azure-queue) are included when they build
-# 2. starts its own PostgreSQL 15 on 127.0.0.1:${BENCH_PG_PORT:-55433} (fresh data directory under .tmp/bench/)
-#    and, for scenario 5, its own fauxqs (127.0.0.1:${BENCH_SQS_PORT:-4576}) and Azurite (127.0.0.1:${BENCH_AZURITE_PORT:-10011})
+# 2. starts its own PostgreSQL 15 on 127.0.0.1:${BENCH_PG_PORT:-55433} (fresh data directory under .tmp/bench/,
+#    pg_stat_statements loaded, utility statements tracked) and, for scenario 5, its own fauxqs
+#    (127.0.0.1:${BENCH_SQS_PORT:-4576}) and Azurite (127.0.0.1:${BENCH_AZURITE_PORT:-10011})
 # 3. runs every scenario; prints `BENCH <scenario> <system> <metric> <value>` lines and a table at the end;
 #    a full run (no --quick) also rewrites docs/benchmarks.md
 # 4. stops every server it started (also on failure or Ctrl-C); the shared test services are never touched
@@ -76,6 +80,7 @@ start_postgres() {
     opts+=" -c fsync=$PG_FSYNC -c synchronous_commit=$PG_SYNC_COMMIT -c shared_buffers=$PG_SHARED_BUFFERS"
     opts+=" -c max_connections=300 -c max_wal_size=4GB -c checkpoint_timeout=30min"
     opts+=" -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=top -c pg_stat_statements.max=10000"
+    opts+=" -c pg_stat_statements.track_utility=on"
     PG_STARTED=1
     as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$log" -w -t 60 -o "$opts" start >/dev/null ||
         { tail -n 30 "$log" >&2; die "pg_ctl start failed"; }

@@ -4,6 +4,7 @@ using JobRunners.Benchmarks.Cloud;
 using JobRunners.Benchmarks.EndToEnd;
 using JobRunners.Benchmarks.Growth;
 using JobRunners.Benchmarks.Harness;
+using JobRunners.Benchmarks.Idle;
 using JobRunners.Benchmarks.InProcess;
 using JobRunners.Benchmarks.Latency;
 using JobRunners.Benchmarks.Report;
@@ -17,7 +18,7 @@ if (args.Contains("--render-only"))
 {
     // Rewrites the report from the last saved run without measuring (the report's text changed, not the numbers).
     var (savedRun, savedResults) = (await SavedRun.LoadAsync(saved)).Restore(settings);
-    var savedTargets = Targets.Evaluate(savedResults, savedRun.Settings);
+    var savedTargets = Targets.Evaluate(savedResults);
     ConsoleTable.Print(savedResults, savedTargets);
     var target = savedRun.Settings.Quick ? Path.Combine(settings.RepoRoot, ".tmp", "bench", "benchmarks-quick.md") : Path.Combine(settings.RepoRoot, "docs", "benchmarks.md");
     await File.WriteAllTextAsync(target, MarkdownReport.Render(savedRun, savedResults, savedTargets));
@@ -47,6 +48,7 @@ var scenarios = new (string Id, string Title, Func<Task> Run)[]
     ("S3", "in-process dispatch (BenchmarkDotNet)", () => new InProcessScenario(settings, pg, results).RunAsync()),
     ("S4", "claim latency as the queue grows", () => new GrowthScenario(settings, pg, results).RunAsync()),
     ("S5", "cloud dispatch overhead", () => new CloudScenario(settings, pg, results).RunAsync()),
+    ("S6", "idle worker: statements per second", () => new IdleWorkerScenario(settings, pg, results).RunAsync()),
 };
 
 var durations = new Dictionary<string, TimeSpan>();
@@ -70,7 +72,7 @@ foreach (var (id, title, execute) in scenarios.Where(s => settings.Runs(s.Id)))
 
 machine.UptimeAfter = await MachineInfo.UptimeAsync();
 var run = new RunInfo(settings, machine, pgSettings, load.Summary(), clock.Elapsed, durations, startedUtc);
-var targets = Targets.Evaluate(results, settings);
+var targets = Targets.Evaluate(results);
 await SavedRun.From(run, results).SaveAsync(saved);
 await SavedRun.From(run, results).SaveAsync(Path.Combine(settings.RepoRoot, ".tmp", "bench", $"results-{startedUtc:yyyyMMdd-HHmmss}{(settings.Quick ? "-quick" : "")}.json"));
 Console.WriteLine();

@@ -6,17 +6,23 @@ namespace JobRunners.Benchmarks.EndToEnd;
 /// <summary>
 /// The physical floor: the same work (write a tracked row, claim it, run a no-op, record completion) as hand-written
 /// Npgsql: prepared single-row INSERTs or binary COPY, batched SKIP LOCKED claims, one completion UPDATE per claim.
-/// Workers wake on an in-process signal from the producer (the floor of any wake-up mechanism).
+/// Workers wake on an in-process signal from the producer (the floor of any wake-up mechanism): one wake-up per row
+/// inserted, one per claim's worth of rows copied, and a worker whose claim came back full wakes another; an idle
+/// worker otherwise sleeps (a 1 s poll is only a safety net), so W = 128 idle workers do not flood the server with
+/// empty claims. Each of the W workers holds a connection of its own, so the pool is sized for W
+/// (<see cref="SystemConnection.PoolSize"/>).
 /// </summary>
 internal sealed class FloorSystem : IEndToEndSystem
 {
     private const string Payload = """{"n":1}""";
+    private static readonly TimeSpan SafetyPoll = TimeSpan.FromSeconds(1);
 
     private readonly string _connectionString;
     private readonly int _claimBatch;
     private NpgsqlDataSource? _source;
     private CancellationTokenSource? _stop;
     private SemaphoreSlim? _work;
+    private int _workerCount;
     private Task[] _workers = [];
 
     public FloorSystem(string connectionString, int claimBatch)
@@ -31,7 +37,7 @@ internal sealed class FloorSystem : IEndToEndSystem
 
     public async Task StartAsync(int workers, CompletionCounter counter)
     {
-        _source = NpgsqlDataSource.Create(_connectionString);
+        _source = NpgsqlDataSource.Create(SystemConnection.ForWorkers(_connectionString, workers));
         await using (var command = _source.CreateCommand(FloorSql.Create))
         {
             await command.ExecuteNonQueryAsync();
@@ -39,9 +45,15 @@ internal sealed class FloorSystem : IEndToEndSystem
 
         _stop = new CancellationTokenSource();
         _work = new SemaphoreSlim(0);
+        _workerCount = workers;
+        var ready = Enumerable.Range(0, workers).Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
         _workers = Enumerable.Range(0, workers)
-            .Select(i => Task.Run(() => WorkAsync($"floor-{i}", counter, _stop.Token)))
+            .Select(i => Task.Run(() => WorkAsync($"floor-{i}", ready[i], counter, _stop.Token)))
             .ToArray();
+
+        // Started once every worker holds its connection and has prepared its statements, as a long-running
+        // process would; otherwise opening W connections would run into the measured part.
+        await Task.WhenAll(ready.Select(r => r.Task));
     }
 
     public async Task EnqueueAsync(int count, bool batch, int batchSize)
@@ -57,7 +69,7 @@ internal sealed class FloorSystem : IEndToEndSystem
             for (var i = 0; i < count; i++)
             {
                 await insert.ExecuteNonQueryAsync();
-                Signal();
+                Signal(1);
             }
 
             return;
@@ -85,7 +97,7 @@ internal sealed class FloorSystem : IEndToEndSystem
                 await writer.CompleteAsync();
             }
 
-            Signal();
+            Signal((size + _claimBatch - 1) / _claimBatch);
         }
     }
 
@@ -100,28 +112,47 @@ internal sealed class FloorSystem : IEndToEndSystem
         }
 
         await _stop.CancelAsync();
-        await Task.WhenAll(_workers);
-        _stop.Dispose();
-        _stop = null;
-        _work?.Dispose();
-        if (_source is not null)
+        try
         {
-            await _source.DisposeAsync();
-            _source = null;
+            // A worker that failed has reported it through the counter already.
+            await Task.WhenAll(_workers.Select(async worker =>
+            {
+                try
+                {
+                    await worker;
+                }
+                catch (Exception)
+                {
+                }
+            }));
+        }
+        finally
+        {
+            _workers = [];
+            _stop.Dispose();
+            _stop = null;
+            _work?.Dispose();
+            _work = null;
+            if (_source is not null)
+            {
+                await _source.DisposeAsync();
+                _source = null;
+            }
         }
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
 
-    private void Signal()
+    /// <summary>Wakes up to <paramref name="workers"/> idle workers; never more pending wake-ups than workers.</summary>
+    private void Signal(int workers)
     {
-        if (_work is { CurrentCount: < 64 } work)
+        if (_work is { } work && Math.Min(workers, _workerCount - work.CurrentCount) is var release and > 0)
         {
-            work.Release();
+            work.Release(release);
         }
     }
 
-    private async Task WorkAsync(string workerId, CompletionCounter counter, CancellationToken stop)
+    private async Task WorkAsync(string workerId, TaskCompletionSource ready, CompletionCounter counter, CancellationToken stop)
     {
         try
         {
@@ -135,6 +166,7 @@ internal sealed class FloorSystem : IEndToEndSystem
             complete.Parameters.Add(ids);
             complete.Parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = workerId });
             await complete.PrepareAsync(stop);
+            ready.TrySetResult();
             var claimed = new List<long>(_claimBatch);
             while (!stop.IsCancellationRequested)
             {
@@ -149,8 +181,13 @@ internal sealed class FloorSystem : IEndToEndSystem
 
                 if (claimed.Count == 0)
                 {
-                    await _work!.WaitAsync(5, stop);
+                    await _work!.WaitAsync(SafetyPoll, stop);
                     continue;
+                }
+
+                if (claimed.Count == _claimBatch)
+                {
+                    Signal(1); // more rows may be waiting: another worker claims them meanwhile
                 }
 
                 // The no-op handler runs here, once per claimed row.
@@ -164,6 +201,14 @@ internal sealed class FloorSystem : IEndToEndSystem
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
+            ready.TrySetCanceled(stop);
+        }
+        catch (Exception ex)
+        {
+            var failure = new InvalidOperationException($"floor worker {workerId} failed: {ex.Message}", ex);
+            ready.TrySetException(failure);
+            counter.Fail(failure);
+            throw;
         }
     }
 }

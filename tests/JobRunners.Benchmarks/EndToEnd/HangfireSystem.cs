@@ -49,7 +49,7 @@ internal sealed class HangfireSystem : IEndToEndSystem
     {
         await ResetAsync(_admin);
         HangfireNoop.Counter = counter;
-        _storage = CreateStorage(_connectionString);
+        _storage = CreateStorage(SystemConnection.ForWorkers(_connectionString, workers));
         _client = new BackgroundJobClient(_storage);
         _server = new BackgroundJobServer(
             new BackgroundJobServerOptions { WorkerCount = workers, Queues = ["default"], ServerName = "bench" },

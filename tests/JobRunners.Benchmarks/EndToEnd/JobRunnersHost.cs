@@ -15,12 +15,8 @@ internal static class JobRunnersHost
 
     public static IHost Build(string connectionString, JobRunnersFlavor flavor, int workers, CompletionCounter counter, bool worker = true)
     {
-        var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Production" });
         var settings = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:JobRunners"] = connectionString,
-            ["JOB_RUNNER"] = flavor.RunnerName,
-            ["JobRunners:PostgreSql:Schema"] = Schema,
             ["JobRunners:Worker:Enabled"] = worker ? "true" : "false",
             ["JobRunners:MaintenanceInterval"] = "00:01:00",
         };
@@ -29,6 +25,22 @@ internal static class JobRunnersHost
             settings[key] = value;
         }
 
+        return Create(connectionString, flavor, settings, counter);
+    }
+
+    /// <summary>
+    /// A worker process as it runs in production: worker enabled and nothing else set, so poll, LISTEN, maintenance,
+    /// scheduler, concurrency and batch size all keep their defaults.
+    /// </summary>
+    public static IHost BuildWorkerProcess(string connectionString, JobRunnersFlavor flavor, CompletionCounter counter) =>
+        Create(connectionString, flavor, new Dictionary<string, string?> { ["JobRunners:Worker:Enabled"] = "true" }, counter);
+
+    private static IHost Create(string connectionString, JobRunnersFlavor flavor, Dictionary<string, string?> settings, CompletionCounter counter)
+    {
+        var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Production" });
+        settings["ConnectionStrings:JobRunners"] = connectionString;
+        settings["JOB_RUNNER"] = flavor.RunnerName;
+        settings["JobRunners:PostgreSql:Schema"] = Schema;
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddJobRunners(builder.Configuration, jobs =>

@@ -29,7 +29,7 @@ internal sealed class JobRunnersSystem : IEndToEndSystem
     public async Task StartAsync(int workers, CompletionCounter counter)
     {
         await JobRunnersHost.ResetAsync(_admin);
-        _host = JobRunnersHost.Build(_connectionString, _flavor, workers, counter);
+        _host = JobRunnersHost.Build(SystemConnection.ForWorkers(_connectionString, workers), _flavor, workers, counter);
         await _host.StartAsync();
         _runner = _host.Services.GetRequiredService<IJobRunner>();
     }

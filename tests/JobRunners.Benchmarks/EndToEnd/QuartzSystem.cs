@@ -35,7 +35,7 @@ internal sealed class QuartzSystem : IEndToEndSystem
             q.UseDefaultThreadPool(workers);
             q.UsePersistentStore(store =>
             {
-                store.UsePostgres(_connectionString);
+                store.UsePostgres(SystemConnection.ForWorkers(_connectionString, workers));
                 store.ProvisionSchema();
             });
         }).Build();

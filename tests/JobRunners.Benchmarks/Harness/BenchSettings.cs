@@ -34,6 +34,9 @@ internal sealed record BenchSettings
 
     public required TimeSpan InProcessIteration { get; init; }
 
+    /// <summary>Scenario 6: how long the idle worker's statements are counted.</summary>
+    public required TimeSpan IdleWindow { get; init; }
+
     public required string Postgres { get; init; }
 
     public string? SqsUrl { get; init; }
@@ -42,7 +45,7 @@ internal sealed record BenchSettings
 
     public required string RepoRoot { get; init; }
 
-    /// <summary>Scenarios to run (S1..S5); empty for all.</summary>
+    /// <summary>Scenarios to run (S1..S6); empty for all.</summary>
     public IReadOnlySet<string> Only { get; init; } = new HashSet<string>();
 
     public bool Runs(string scenario) => Only.Count == 0 || Only.Contains(scenario);
@@ -64,14 +67,14 @@ internal sealed record BenchSettings
             {
                 Quick = true, Repetitions = 3, E2eJobs = IntArg(args, "--n") ?? 200, E2ePeerJobs = IntArg(args, "--peer-n") ?? 40, Workers = IntsArg(args, "--workers") ?? [8],
                 LatencyCalls = 300, GrowthSmall = 10_000, GrowthLarge = 100_000, GrowthClaims = 100, CloudCalls = 40,
-                InProcessIteration = TimeSpan.FromMilliseconds(50),
+                InProcessIteration = TimeSpan.FromMilliseconds(50), IdleWindow = TimeSpan.FromSeconds(30),
                 Postgres = postgres, SqsUrl = sqs, Azurite = azurite, RepoRoot = repo, Only = only,
             }
             : new BenchSettings
             {
                 Quick = false, Repetitions = 5, E2eJobs = IntArg(args, "--n") ?? 3_000, E2ePeerJobs = IntArg(args, "--peer-n") ?? 250, Workers = IntsArg(args, "--workers") ?? [2, 8, 32, 128],
                 LatencyCalls = 2_000, GrowthSmall = 10_000, GrowthLarge = 1_000_000, GrowthClaims = 500, CloudCalls = 300,
-                InProcessIteration = TimeSpan.FromMilliseconds(250),
+                InProcessIteration = TimeSpan.FromMilliseconds(250), IdleWindow = TimeSpan.FromSeconds(120),
                 Postgres = postgres, SqsUrl = sqs, Azurite = azurite, RepoRoot = repo, Only = only,
             };
     }

@@ -28,8 +28,9 @@ internal sealed class Figure
 
     public double Max => _samples.Count == 0 ? double.NaN : _samples.Max();
 
-    /// <summary>Higher is better for rates, lower for latencies, bytes and counts.</summary>
-    public bool HigherIsBetter => Metric.EndsWith("_per_s", StringComparison.Ordinal) || Metric.StartsWith("speedup", StringComparison.Ordinal);
+    /// <summary>Higher is better for rates (not statements per second), lower for latencies, bytes and counts.</summary>
+    public bool HigherIsBetter =>
+        (Metric.EndsWith("_per_s", StringComparison.Ordinal) && !Metric.StartsWith("statements", StringComparison.Ordinal)) || Metric.StartsWith("speedup", StringComparison.Ordinal);
 
     public void Add(double value) => _samples.Add(value);
 

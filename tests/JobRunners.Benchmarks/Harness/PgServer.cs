@@ -90,6 +90,34 @@ internal sealed class PgServer : IAsyncDisposable
 
     public Task ResetStatementsAsync() => ExecuteAsync("SELECT pg_stat_statements_reset()");
 
+    /// <summary>
+    /// The cumulative calls of every statement pg_stat_statements holds, by role, database and query id, for every
+    /// role but the harness (utility statements included: the server tracks them). Two snapshots give the calls made between them.
+    /// </summary>
+    public async Task<StatementSnapshot> SnapshotStatementsAsync()
+    {
+        var entries = new Dictionary<(string Role, uint Database, long QueryId), (string Query, long Calls, double TotalMs)>();
+        await using var command = _admin.CreateCommand(
+            """
+            SELECT r.rolname, s.dbid, coalesce(s.queryid, 0), s.query, s.calls, s.total_exec_time
+            FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid
+            WHERE r.rolname <> 'harness'
+            """);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var key = (reader.GetString(0), reader.GetFieldValue<uint>(1), reader.GetInt64(2));
+            var (_, calls, total) = entries.GetValueOrDefault(key, ("", 0, 0));
+            entries[key] = (reader.GetString(3), calls + reader.GetInt64(4), total + reader.GetDouble(5));
+        }
+
+        return new StatementSnapshot(entries);
+    }
+
+    /// <summary>Creates a superuser login role (once), so that one system's statements can be told apart from every other's.</summary>
+    public Task EnsureRoleAsync(string role) => ExecuteAsync(
+        $"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}') THEN CREATE ROLE {role} SUPERUSER LOGIN; END IF; END $$");
+
     public async Task ExecuteAsync(string sql, int timeoutSeconds = 600)
     {
         await using var command = _admin.CreateCommand(sql);
@@ -119,3 +147,32 @@ internal readonly record struct DbCounters(long Commits, long Statements)
 
 /// <summary>One normalized statement: how often it ran per job and its mean server time.</summary>
 internal sealed record StatementProfile(string Query, double CallsPerJob, double MeanMs);
+
+/// <summary>pg_stat_statements at one moment: cumulative calls and server time per role, database and statement.</summary>
+internal sealed class StatementSnapshot
+{
+    private readonly IReadOnlyDictionary<(string Role, uint Database, long QueryId), (string Query, long Calls, double TotalMs)> _entries;
+
+    public StatementSnapshot(IReadOnlyDictionary<(string Role, uint Database, long QueryId), (string Query, long Calls, double TotalMs)> entries) =>
+        _entries = entries;
+
+    /// <summary>The statements called since <paramref name="before"/>, most calls first.</summary>
+    public IReadOnlyList<StatementCount> Since(StatementSnapshot before)
+    {
+        var list = new List<StatementCount>();
+        foreach (var (key, (query, calls, total)) in _entries)
+        {
+            var (_, earlierCalls, earlierTotal) = before._entries.GetValueOrDefault(key, ("", 0, 0));
+            var delta = calls - earlierCalls;
+            if (delta > 0)
+            {
+                list.Add(new StatementCount(key.Role, query, delta, (total - earlierTotal) / delta));
+            }
+        }
+
+        return list.OrderByDescending(s => s.Calls).ThenBy(s => s.Query, StringComparer.Ordinal).ToList();
+    }
+}
+
+/// <summary>One normalized statement sent by one role over a window: how often, and its mean server time.</summary>
+internal sealed record StatementCount(string Role, string Query, long Calls, double MeanMs);

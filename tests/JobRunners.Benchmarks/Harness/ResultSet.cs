@@ -15,6 +15,9 @@ internal sealed class ResultSet
     /// <summary>Statement profiles (pg_stat_statements) of selected runs, keyed by "scenario system".</summary>
     public Dictionary<string, IReadOnlyList<StatementProfile>> Profiles { get; } = [];
 
+    /// <summary>Statements counted over a window (pg_stat_statements deltas), keyed by "scenario system".</summary>
+    public Dictionary<string, IReadOnlyList<StatementCount>> StatementCounts { get; } = [];
+
     public void Add(string scenario, string system, string metric, double value)
     {
         lock (_lock)

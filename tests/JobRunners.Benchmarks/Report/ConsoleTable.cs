@@ -20,7 +20,7 @@ internal static class ConsoleTable
         foreach (var target in targets)
         {
             var met = target.Met switch { true => "met", false => "MISSED", null => "n/a" };
-            Console.WriteLine($"  [{met,6}] {target.Scenario} {target.Goal}: {target.Measured}{(target.Limit.Length > 0 ? $" (limited by: {target.Limit})" : "")}");
+            Console.WriteLine($"  [{met,6}] {target.Scenario} {target.Figure} ({target.Target}): {target.Measured}{(target.Limit.Length > 0 ? $" (limited by: {target.Limit})" : "")}");
         }
     }
 }

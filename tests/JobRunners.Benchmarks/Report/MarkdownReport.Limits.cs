@@ -1,127 +1,150 @@
 using System.Text;
 using JobRunners.Benchmarks.EndToEnd;
+using JobRunners.Benchmarks.Growth;
 using JobRunners.Benchmarks.Harness;
+using JobRunners.Benchmarks.Idle;
+using JobRunners.Benchmarks.InProcess;
+using JobRunners.Benchmarks.Latency;
 
 namespace JobRunners.Benchmarks.Report;
 
-/// <content>What limits each missed target, from this run's own counters, profiles and EXPLAIN output.</content>
+/// <content>
+/// What limits each missed target, from this run's own counters, rates, latencies and statement profiles; and the
+/// per-scenario details under the figures (statement profiles of S1, the idle worker's statements of S6).
+/// </content>
 internal static partial class MarkdownReport
 {
     private static void Limits(StringBuilder md, RunInfo run, ResultSet results, IReadOnlyList<TargetResult> targets)
     {
         md.AppendLine("## What limits the missed targets");
         md.AppendLine();
+        md.AppendLine("Everything here is read off this run's figures; nothing is carried over from earlier runs.");
+        md.AppendLine();
         var ours = JobRunnersFlavor.Primary.System;
-        var w = run.Settings.Workers.Contains(8) ? 8 : run.Settings.Workers[run.Settings.Workers.Count / 2];
         string M(string scenario, string system, string metric) => Figure.Format(results.MedianOf(scenario, system, metric));
         bool Missed(string scenario) => targets.Any(t => t.Scenario == scenario && t.Met == false);
 
         if (Missed("S1"))
         {
-            var single = EndToEndScenario.ScenarioName(false, w);
-            var batch = EndToEndScenario.ScenarioName(true, w);
-            md.AppendLine("### S1: round trips per job, and one producer bound by dispatch latency");
+            md.AppendLine("### S1: statements, commits and the producer");
             md.AppendLine();
-            md.AppendLine($"Server-side counts per job at W={w} (pg_stat_database commits; pg_stat_statements statements, BEGIN/COMMIT included), medians of this run:");
-            md.AppendLine();
-            md.AppendLine("| system | one by one: statements | commits | batch: statements | commits | jobs/s one by one | jobs/s batch |");
-            md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
-            foreach (var system in results.Figures.Where(f => f.Scenario == single && f.Metric == "jobs_per_s").Select(f => f.System))
+            var batch = EndToEndBest.Of(results, ours, batch: true);
+            var single = EndToEndBest.Of(results, ours, batch: false);
+            foreach (var (best, mode) in new[] { (batch, "batch dispatch"), (single, "one by one") })
             {
-                md.AppendLine($"| {system} | {M(single, system, "statements_per_job")} | {M(single, system, "commits_per_job")} | {M(batch, system, "statements_per_job")} | {M(batch, system, "commits_per_job")} | {M(single, system, "jobs_per_s")} | {M(batch, system, "jobs_per_s")} |");
+                if (best is null)
+                {
+                    continue;
+                }
+
+                md.AppendLine($"{char.ToUpperInvariant(mode[0])}{mode[1..]} at W={best.Workers} (the postgres runner's best W in this mode), medians of this run:");
+                md.AppendLine();
+                md.AppendLine("| system | jobs/s | enqueue/s | statements per job | commits per job |");
+                md.AppendLine("|---|---:|---:|---:|---:|");
+                foreach (var system in results.Figures.Where(f => f.Scenario == best.Scenario && f.Metric == "jobs_per_s").Select(f => f.System))
+                {
+                    md.AppendLine($"| {system} | {M(best.Scenario, system, "jobs_per_s")} | {M(best.Scenario, system, "enqueue_per_s")} | {M(best.Scenario, system, "statements_per_job")} | {M(best.Scenario, system, "commits_per_job")} |");
+                }
+
+                md.AppendLine();
             }
 
-            md.AppendLine();
-            var latency = results.MedianOf("dispatch-latency", ours, "p50_us");
-            if (!double.IsNaN(latency))
+            if (batch is not null)
             {
-                md.AppendLine($"- **One producer, one job at a time, is bound by dispatch latency.** S2 measured {Figure.Format(latency)} µs per `DispatchJobAsync` ({ours}), so a single");
-                md.AppendLine($"  producer cannot exceed {Figure.Format(1e6 / latency)} jobs/s one by one, whatever the workers do; the bare prepared INSERT's {M("dispatch-latency", "bare-insert", "p50_us")} µs bounds the floor the same way.");
-                var measured = results.MedianOf(single, ours, "jobs_per_s");
-                if (measured < 0.7 * 1e6 / latency)
+                md.AppendLine($"- **Batch:** {Targets.Pace(results, batch)}. Most frequent statements per job: {Targets.TopStatements(results, $"{batch.Scenario} {ours}", 4)}.");
+                var floor = EndToEndBest.Of(results, Targets.Floor, batch: true);
+                if (floor is not null)
                 {
-                    md.AppendLine($"  The measured {Figure.Format(measured)} jobs/s at W={w} is well below that bound: the workers' statements, running at the same time, take the rest of the two cores.");
+                    md.AppendLine($"  The floor reached {Figure.Format(floor.Rate)} jobs/s at W={floor.Workers} with {M(floor.Scenario, Targets.Floor, "statements_per_job")} statements and {M(floor.Scenario, Targets.Floor, "commits_per_job")} commits per job.");
                 }
             }
 
-            md.AppendLine("- **Statements per job.** The floor needs about one statement per job one by one (INSERT; claims and completions are batched) and a");
-            md.AppendLine($"  small fraction of one in batch mode (COPY plus claims of {run.Settings.FloorClaimBatch}). JobRunners' statements per job stay near their one-by-one count even through the batch API:");
-            md.AppendLine("  the drain side claims and completes each job in its own statements (see the profiles below), so the workers' round trips, not the enqueue, bound batch throughput.");
-            var largeJit = results.Figures.Where(f => f.Scenario.StartsWith("claim-growth.explain.", StringComparison.Ordinal) && f.Metric == "reserve_jit_ms").MaxBy(f => f.Scenario.Length);
-            if (largeJit is { Median: > 1 })
+            if (single is not null)
             {
-                md.AppendLine("- **Queue depth.** With N = 100,000 enqueued through the batch API the postgres runner's queue passes ~12,000 rows, where every reservation is");
-                md.AppendLine("  JIT-compiled (S4 below): its batch throughput at the issue's N would fall far below the figures above, which use a smaller N.");
+                md.AppendLine($"- **One by one:** {Targets.OneProducer(results, single)}. Most frequent statements per job: {Targets.TopStatements(results, $"{single.Scenario} {ours}", 4)}.");
             }
 
-            md.AppendLine($"- **The machine.** {run.Machine.Cores} cores shared by PostgreSQL, the benchmark and (during this run) other engineers' builds and tests (load {run.Load}); every round trip costs two context switches and CPU on both sides.");
+            md.AppendLine($"- **The machine:** {run.Machine.Cores} cores shared by PostgreSQL, the benchmark's producer and workers, and whatever else ran (load average during the run: {run.Load}).");
             md.AppendLine();
-            Profiles(md, results, $"{single} {ours}", $"{batch} {ours}", $"{batch} floor-sql");
+            md.AppendLine("The statement profiles are under S1 in [Figures](#figures).");
+            md.AppendLine();
         }
 
         if (Missed("S2"))
         {
-            md.AppendLine("### S2: what a dispatch does besides the INSERT");
+            md.AppendLine("### S2: dispatch latency");
             md.AppendLine();
             foreach (var flavor in JobRunnersFlavor.All)
             {
-                md.AppendLine($"- `{flavor.System}`: p50 {M("dispatch-latency", flavor.System, "p50_us")} µs against {M("dispatch-latency", "bare-insert", "p50_us")} µs for the prepared INSERT.");
+                md.AppendLine($"- `{flavor.System}`: p50 {M(DispatchLatencyScenario.Scenario, flavor.System, "p50_us")} µs, p99 {M(DispatchLatencyScenario.Scenario, flavor.System, "p99_us")} µs.");
             }
 
-            md.AppendLine("- The in-process runner's dispatch is one INSERT ... RETURNING (all columns, through Dapper, not prepared) plus a channel write. The postgres runner's one-by-one");
-            md.AppendLine("  dispatch is that INSERT and then a second round trip, `SELECT count(pg_notify(...)) FROM unnest(...)`, to wake the workers (`PostgreSqlJobRunner.AnnounceAsync` ->");
-            md.AppendLine("  `PostgreSqlJobStore.NotifyAsync`); the profile above shows it once per job. The difference between the two runners is that round trip.");
+            md.AppendLine($"- `{DispatchLatencyScenario.Bare}` (prepared INSERT ... RETURNING id): p50 {M(DispatchLatencyScenario.Scenario, DispatchLatencyScenario.Bare, "p50_us")} µs, p99 {M(DispatchLatencyScenario.Scenario, DispatchLatencyScenario.Bare, "p99_us")} µs.");
+            if (EndToEndBest.Of(results, ours, batch: false) is { } single)
+            {
+                md.AppendLine($"- What a one-by-one dispatch sends, from the S1 profile at W={single.Workers} (calls per job, dispatch and drain together): {Targets.TopStatements(results, $"{single.Scenario} {ours}", 5)}.");
+            }
+
             md.AppendLine();
         }
 
         if (Missed("S3"))
         {
-            const string s3 = "inproc-dispatch";
+            const string s3 = InProcessScenario.Scenario;
             md.AppendLine("### S3: the dispatch path and the consumers");
             md.AppendLine();
-            var producer = results.MedianOf(s3, "jobrunners-inprocess", "producer_ns_per_op");
-            var withConsumers = results.MedianOf(s3, "jobrunners-inprocess", "ns_per_op");
-            var prepare = results.MedianOf(s3, "jobrunners-prepare-only", "producer_ns_per_op");
-            var channel = results.MedianOf(s3, "bare-channel", "producer_ns_per_op");
-            md.AppendLine($"- Producer alone (no consumer, room in the channel): JobRunners {Figure.Format(producer)} ns and {M(s3, "jobrunners-inprocess", "caller_bytes_per_op")} B per call; of that the registry's");
-            md.AppendLine($"  `PrepareTask` (lookup, bind, validate, envelope) is {Figure.Format(prepare)} ns and {M(s3, "jobrunners-prepare-only", "caller_bytes_per_op")} B, the bare channel write {Figure.Format(channel)} ns and {M(s3, "bare-channel", "caller_bytes_per_op")} B,");
-            md.AppendLine($"  which leaves about {Figure.Format(Math.Max(0, producer - prepare - channel))} ns for the runner's own path (`JobRunnerBase.DispatchTaskAsync` -> `InProcessJobRunner.SendTaskAsync` -> `InProcessQueue.WriteAsync`).");
-            if (producer >= 0.8 * withConsumers)
+            md.AppendLine("| system | ns per call (consumers draining) | ns per call (producer alone) | B per call, calling thread | B per call, all threads |");
+            md.AppendLine("|---|---:|---:|---:|---:|");
+            foreach (var system in results.Figures.Where(f => f.Scenario == s3).Select(f => f.System).Distinct())
             {
-                md.AppendLine($"- With the two workers draining, BenchmarkDotNet measures {Figure.Format(withConsumers)} ns per task: close to the producer alone, so the dispatching side itself");
-                md.AppendLine("  sets the rate; `PrepareTask` is the largest part of it.");
-            }
-            else
-            {
-                md.AppendLine($"- With the two workers draining, BenchmarkDotNet measures {Figure.Format(withConsumers)} ns and {M(s3, "jobrunners-inprocess", "bytes_per_op")} B per task on all threads: the bounded channel (10,000) makes the");
-                md.AppendLine("  dispatcher wait for the consumers, so the consumers' cost per task sets the rate. Each task run creates a DI scope, a `TaskContext` and a logger");
-                md.AppendLine("  (`ILoggerFactory.CreateLogger(\"JobRunners.Tasks.\" + name)`, a string concatenation and a factory lookup per task) in `JobExecutor.ExecuteTaskAsync`.");
+                string C(string metric) => results.Find(s3, system, metric) is { } f ? Figure.Format(f.Median) : "-";
+                md.AppendLine($"| {system} | {C("ns_per_op")} | {C("producer_ns_per_op")} | {C("caller_bytes_per_op")} | {C("bytes_per_op")} |");
             }
 
-            md.AppendLine("- The envelope itself (`PreparedTask`) is 32 B. Of the rest, 32 B is the `List<PayloadError>` that `PayloadValidator.Validate` allocates even for a payload type");
-            md.AppendLine("  without rules, and the remainder of `PrepareTask`'s bytes matches the closure `PayloadBinder.Bind` allocates on every call (its switch arms pass lambdas that capture");
-            md.AppendLine("  pattern variables, which the compiler hoists for the whole switch); the channel write adds its own bytes (the bare channel's figure).");
+            md.AppendLine();
+            var producer = results.MedianOf(s3, "jobrunners-inprocess", "producer_ns_per_op");
+            var prepare = results.MedianOf(s3, "jobrunners-prepare-only", "producer_ns_per_op");
+            var channel = results.MedianOf(s3, "bare-channel", "producer_ns_per_op");
+            var draining = results.MedianOf(s3, "jobrunners-inprocess", "ns_per_op");
+            if (!double.IsNaN(producer + prepare + channel + draining))
+            {
+                var rest = producer - prepare - channel;
+                md.AppendLine($"- Producer alone: {Figure.Format(producer)} ns per call; `PrepareTask` (lookup, bind, validate, envelope) alone takes {Figure.Format(prepare)} ns and the bare channel write alone {Figure.Format(channel)} ns" +
+                    (rest >= 0
+                        ? $", leaving {Figure.Format(rest)} ns for the runner's own path."
+                        : ": measured apart, the parts add up to more than the whole, so at this scale the difference is noise."));
+                md.AppendLine(producer >= 0.8 * draining
+                    ? $"- With the consumers draining: {Figure.Format(draining)} ns per call, close to the producer alone, so the dispatching side sets the rate."
+                    : $"- With the consumers draining: {Figure.Format(draining)} ns per call against {Figure.Format(producer)} ns for the producer alone: the bounded channel makes the dispatcher wait for the consumers, whose cost per task sets the rate.");
+            }
+
+            md.AppendLine();
+        }
+
+        if (Missed("S6"))
+        {
+            var window = results.MedianOf(IdleWorkerScenario.Scenario, ours, "window_s");
+            md.AppendLine("### S6: what the idle worker sends");
+            md.AppendLine();
+            md.AppendLine($"{results.MedianOf(IdleWorkerScenario.Scenario, ours, "statements"):0} statements in {Figure.Format(window)} s, where 0.2/s allows {0.2 * window:0}. By statement: {Targets.IdleStatements(results, ours, 10)}.");
+            md.AppendLine("The full list, with mean server time, is under S6 in [Figures](#figures).");
             md.AppendLine();
         }
 
         if (Missed("S4"))
         {
-            md.AppendLine("### S4: the PostgreSQL runner's reservation statement is JIT-compiled on every fetch");
+            md.AppendLine("### S4: claim latency at both queue sizes");
             md.AppendLine();
-            md.AppendLine("EXPLAIN ANALYZE of the runner's own reservation statement (read from `PostgreSqlQueueSql.Reserve`, run with one row, rolled back), at both queue sizes:");
-            md.AppendLine();
-            md.AppendLine("| queue | execution | of which JIT | planner cost | execution with jit=off |");
-            md.AppendLine("|---|---:|---:|---:|---:|");
-            foreach (var figure in results.Figures.Where(f => f.Scenario.StartsWith("claim-growth.explain.", StringComparison.Ordinal) && f.Metric == "reserve_ms"))
+            var ratio = results.Figures.Where(f => f.Scenario == $"{GrowthScenario.Prefix}.ratio").ToList();
+            var (large, small) = Targets.Sizes(ratio.FirstOrDefault()?.Metric);
+            md.AppendLine($"| path | p50 at {small} (µs) | p99 at {small} (µs) | p50 at {large} (µs) | p99 at {large} (µs) | p50 ratio |");
+            md.AppendLine("|---|---:|---:|---:|---:|---:|");
+            foreach (var figure in ratio)
             {
-                md.AppendLine($"| {figure.Scenario["claim-growth.explain.".Length..]} | {Figure.Format(figure.Median)} ms | {M(figure.Scenario, figure.System, "reserve_jit_ms")} ms | {M(figure.Scenario, figure.System, "reserve_planner_cost")} | {M(figure.Scenario, figure.System, "reserve_ms_jit_off")} ms |");
+                var (s, l) = ($"{GrowthScenario.Prefix}.{small}", $"{GrowthScenario.Prefix}.{large}");
+                md.AppendLine($"| {figure.System} | {M(s, figure.System, "p50_us")} | {M(s, figure.System, "p99_us")} | {M(l, figure.System, "p50_us")} | {M(l, figure.System, "p99_us")} | {Figure.Format(figure.Median)}x |");
             }
 
-            md.AppendLine();
-            md.AppendLine("The plan is the right one (an ordered scan of `ix_job_request_claim`, LIMIT, SKIP LOCKED), but the planner prices the two per-row `NOT EXISTS` checks for");
-            md.AppendLine("locking queues as if they ran for every queued row, so the statement's cost grows with the queue and passes PostgreSQL's default `jit_above_cost`");
-            md.AppendLine("(100,000) at roughly 12,000 queued rows. From there every fetch, which is not a prepared statement, pays JIT compilation (inlining and optimization");
-            md.AppendLine("above 500,000): hundreds of milliseconds for a statement that executes in well under a millisecond. The store's claim by id does not have the problem.");
             md.AppendLine();
         }
 
@@ -131,7 +154,7 @@ internal static partial class MarkdownReport
             md.AppendLine();
             var rawRatio = results.MedianOf("cloud-azure.batch10", "raw-sdk", "msgs_per_s") / results.MedianOf("cloud-azure.single", "raw-sdk", "msgs_per_s");
             md.AppendLine($"Ten concurrent raw SDK sends reach {M("cloud-azure.batch10", "raw-sdk", "msgs_per_s")} messages/s against {M("cloud-azure.single", "raw-sdk", "msgs_per_s")} one at a time ({Figure.Format(rawRatio)}x): Azurite");
-            md.AppendLine("(one Node.js process on this busy 2-core machine) serves concurrent requests little faster than sequential ones, so neither the raw SDK nor the runner can reach 5x here. Real Azure Storage");
+            md.AppendLine($"(one Node.js process on this {run.Machine.Cores}-core machine) serves concurrent requests little faster than sequential ones, so neither the raw SDK nor the runner can reach 5x here. Real Azure Storage");
             md.AppendLine("serves concurrent requests in parallel; the runner's `SendConcurrency` (16) is what it would use.");
             md.AppendLine();
         }
@@ -143,7 +166,51 @@ internal static partial class MarkdownReport
         }
     }
 
-    private static void Profiles(StringBuilder md, ResultSet results, params string[] keys)
+    /// <summary>What follows a scenario's figures: S1's statement profiles at the best W, S6's statements.</summary>
+    private static void SectionDetails(StringBuilder md, ResultSet results, string prefix)
+    {
+        var ours = JobRunnersFlavor.Primary.System;
+        if (prefix == EndToEndScenario.Prefix)
+        {
+            var keys = new List<string>();
+            foreach (var best in new[] { EndToEndBest.Of(results, ours, batch: true), EndToEndBest.Of(results, ours, batch: false) })
+            {
+                if (best is not null)
+                {
+                    keys.Add($"{best.Scenario} {ours}");
+                    keys.Add($"{best.Scenario} {Targets.Floor}");
+                }
+            }
+
+            if (keys.Any(results.Profiles.ContainsKey))
+            {
+                md.AppendLine();
+                md.AppendLine("Most frequent statements per job at the W where the postgres runner did best in each mode, with the floor at the same W (first repetition; calls per job, mean server time):");
+                Profiles(md, results, keys);
+            }
+        }
+        else if (prefix == IdleWorkerScenario.Scenario && results.StatementCounts.TryGetValue(IdleWorkerScenario.StatementsKey(ours), out var seen))
+        {
+            var window = results.MedianOf(IdleWorkerScenario.Scenario, ours, "window_s");
+            md.AppendLine();
+            md.AppendLine($"Every statement the idle worker sent during the {Figure.Format(window)} s window ({seen.Sum(s => s.Calls)} in all):");
+            md.AppendLine();
+            if (seen.Count == 0)
+            {
+                md.AppendLine("(none)");
+                return;
+            }
+
+            md.AppendLine("| calls | per minute | mean ms | statement |");
+            md.AppendLine("|---:|---:|---:|---|");
+            foreach (var statement in seen)
+            {
+                md.AppendLine($"| {statement.Calls} | {Figure.Format(statement.Calls * 60 / window)} | {Figure.Format(statement.MeanMs)} | `{Cell(IdleWorkerScenario.OneLine(statement.Query, 160))}` |");
+            }
+        }
+    }
+
+    private static void Profiles(StringBuilder md, ResultSet results, IEnumerable<string> keys)
     {
         foreach (var key in keys)
         {
@@ -152,18 +219,15 @@ internal static partial class MarkdownReport
                 continue;
             }
 
-            md.AppendLine($"Most frequent statements, `{key}` (first repetition; calls per job, mean server time):");
+            md.AppendLine();
+            md.AppendLine($"`{key}`:");
             md.AppendLine();
             md.AppendLine("| calls/job | mean ms | statement |");
             md.AppendLine("|---:|---:|---|");
             foreach (var statement in profile.Where(p => p.CallsPerJob >= 0.01))
             {
-                var text = string.Join(' ', statement.Query.Split((char[])['\n', '\r', '\t', ' '], StringSplitOptions.RemoveEmptyEntries));
-                text = text.Length > 140 ? text[..140] + " ..." : text;
-                md.AppendLine($"| {Figure.Format(statement.CallsPerJob)} | {Figure.Format(statement.MeanMs)} | `{text.Replace("|", "\\|", StringComparison.Ordinal)}` |");
+                md.AppendLine($"| {Figure.Format(statement.CallsPerJob)} | {Figure.Format(statement.MeanMs)} | `{Cell(IdleWorkerScenario.OneLine(statement.Query, 140))}` |");
             }
-
-            md.AppendLine();
         }
     }
 }

@@ -6,20 +6,40 @@ namespace JobRunners.Benchmarks.Report;
 /// <content>The report's fixed text: scenario descriptions, peer configurations, limits.</content>
 internal static partial class MarkdownReport
 {
-    private static readonly (string Prefix, string Title, string Description, string? Reference)[] Sections =
+    private static readonly (string Prefix, string Title, Func<RunInfo, string> Description, string? Reference)[] Sections =
     [
-        ("e2e-pg", "S1: end-to-end tracked jobs on PostgreSQL", "N no-op jobs enqueued by one producer (one by one, or through the batch API) while W workers drain them; jobs/s from the first enqueue to the last completion written to the store. Commits (pg_stat_database) and statements (pg_stat_statements, all statements of the systems under test incl. BEGIN/COMMIT) per job are counted over the run. The issue asks for N = 100,000; at the few hundred jobs/s JobRunners reaches on this busy 2-core machine one such run takes minutes and the whole matrix hours, so the full run uses a smaller N (see the notes) to stay near 20 minutes; `--n 100000` runs the issue's N. The postgres runner is the JobRunners system at every W; the in-process runner on the same store is measured at W = 8 for comparison.", "floor-sql"),
-        ("dispatch-latency", "S2: dispatch latency", "One `DispatchJobAsync` on PostgreSQL (no worker in the process) against a prepared single-row INSERT of the same columns into the same table, RETURNING the id; sequential calls, microseconds.", "bare-insert"),
-        ("inproc-dispatch", "S3: in-process dispatch (BenchmarkDotNet)", "One `DispatchTaskAsync` of a no-op task on the in-process runner with its two workers draining, against a write to a bare bounded `Channel<T>` with two readers, Hangfire.InMemory's `BackgroundJobClient.Enqueue` with a two-worker server, and Coravel's `IQueue.QueueAsyncTask` drained continuously. `bytes_per_op` is BenchmarkDotNet's MemoryDiagnoser (all threads, so it includes what the consumers allocate); `caller_bytes_per_op` is what the dispatching thread alone allocates.", "bare-channel"),
-        ("claim-growth", "S4: claim latency as the queue grows", "Time to take the next job off a queue of due jobs, at a small and a large queue size. `jobrunners-postgres-fetch`: the PostgreSQL runner's reservation + claim; `jobrunners-store-claim`: the store's claim by id (what the in-process runner does); `floor-sql-claim`: one prepared SKIP LOCKED UPDATE; `hangfire-pg-fetch`: Hangfire.PostgreSql's `FetchNextJob`.", null),
-        ("cloud-", "S5: cloud dispatch overhead", "Sequential sends to fauxqs (SQS) and Azurite (Azure Storage queues): the raw SDK call with the exact envelope the runner sends, against the runner's `DispatchTaskAsync` (single) and `DispatchTasksAsync` of 10 (batch: SQS SendMessageBatch; Azure has no batch send, so ten concurrent sends on both sides). `cloud-*.job` is a tracked job dispatch (row + send + mark dispatched) for reference.", "raw-sdk"),
+        ("e2e-pg", "S1: end-to-end tracked jobs on PostgreSQL", EndToEndDescription, "floor-sql"),
+        ("dispatch-latency", "S2: dispatch latency", _ => "One `DispatchJobAsync` on PostgreSQL (no worker in the process) against a prepared single-row INSERT of the same columns into the same table, RETURNING the id; sequential calls, interleaved call by call, microseconds.", "bare-insert"),
+        ("inproc-dispatch", "S3: in-process dispatch (BenchmarkDotNet)", _ => "One `DispatchTaskAsync` of a no-op task on the in-process runner with its two workers draining, against a write to a bare bounded `Channel<T>` with two readers, Hangfire.InMemory's `BackgroundJobClient.Enqueue` with a two-worker server, and Coravel's `IQueue.QueueAsyncTask` drained continuously. `bytes_per_op` is BenchmarkDotNet's MemoryDiagnoser (all threads, so it includes what the consumers allocate); `caller_bytes_per_op` is what the dispatching thread alone allocates; `producer_ns_per_op` times the dispatching side with no consumer.", "bare-channel"),
+        ("claim-growth", "S4: claim latency as the queue grows", _ => "Time to take the next job off a queue of due jobs, at a small and a large queue size (filled by binary COPY, then VACUUM ANALYZE). `jobrunners-postgres-fetch`: the PostgreSQL runner's claim as its worker makes it, one `IJobStore.ClaimAsync` by filter (the `claim_jobs` function, one statement); `jobrunners-store-claim`: the store's claim of one known id (what runners that carry job ids do); `floor-sql-claim`: one prepared SKIP LOCKED UPDATE; `hangfire-pg-fetch`: Hangfire.PostgreSql's `FetchNextJob`.", null),
+        ("cloud-", "S5: cloud dispatch overhead", _ => "Sequential sends to fauxqs (SQS) and Azurite (Azure Storage queues): the raw SDK call with the exact envelope the runner sends, against the runner's `DispatchTaskAsync` (single) and `DispatchTasksAsync` of 10 (batch: SQS SendMessageBatch; Azure has no batch send, so ten concurrent sends on both sides). `cloud-*.job` is a tracked job dispatch (row + send + mark dispatched) for reference.", "raw-sdk"),
+        ("idle.pg", "S6: idle worker statements per second", _ => "One JobRunners worker process on the postgres runner, as deployed: worker enabled, LISTEN on, poll, maintenance and scheduler at their default intervals (the settings in effect are in the notes), one registered job type, an empty queue and no schedules. It connects as a role of its own, so pg_stat_statements attributes to it exactly the statements it sends, utility statements (LISTEN, BEGIN, DISCARD ALL) included, and none of the harness's. Once its LISTEN is seen and it has settled, the calls of every statement are counted over one window: `statements_per_s` is the count over the window's length; `startup_statements` is what it sent from start to the window (migration check, first maintenance round with pruning, LISTEN).", null),
     ];
+
+    private static string EndToEndDescription(RunInfo run)
+    {
+        var settings = run.Settings;
+        var n = settings.E2eJobs >= EndToEnd.EndToEndScenario.IssueJobs
+            ? $"N = {settings.E2eJobs:N0} per run for JobRunners and the floor, the issue's N"
+            : $"N = {settings.E2eJobs:N0} per run for JobRunners and the floor (the issue asks for {EndToEnd.EndToEndScenario.IssueJobs:N0}; `--n {EndToEnd.EndToEndScenario.IssueJobs}` runs it)";
+        var comparison = settings.Quick
+            ? "the quick run measures no other JobRunners runner"
+            : $"the in-process runner on the same store is measured at W = {EndToEnd.EndToEndScenario.ComparisonWorkers(settings.Workers)} for comparison";
+        return "N no-op jobs enqueued by one producer (one by one, or through the batch API) while W workers drain them; jobs/s from the first enqueue to the last completion written to the store. " +
+            "Statements (pg_stat_statements: every statement of the systems under test, BEGIN/COMMIT included, the harness's own left out by role) and commits (pg_stat_database) per job are counted over the run. " +
+            "Commits are counted for the whole database and backends report them late (at most once a second, or when they exit), so they also hold the harness's own counter and completion-polling queries " +
+            "and transactions from just before the run (such as W workers setting up their connections): at small N they can exceed the statements per job, which are the exact figure. " +
+            $"This run: {n}, {settings.E2ePeerJobs:N0} for Hangfire and Quartz; W = {string.Join(", ", settings.Workers)}. " +
+            $"The postgres runner is the JobRunners system at every W; {comparison}. The first repetition of every cell is profiled statement by statement; " +
+            "the profiles below are at the W where the postgres runner did best in each mode.";
+    }
 
     private static void Peers(StringBuilder md)
     {
         md.AppendLine("## How each peer was configured, and why");
         md.AppendLine();
-        md.AppendLine("Every peer runs on the same PostgreSQL server, in the same process as the harness, with the same W and a no-op job.");
+        md.AppendLine("Every peer runs on the same PostgreSQL server, in the same process as the harness, with the same W and a no-op job. In S1 every system's");
+        md.AppendLine("connection string allows max(100, W + 10) pooled connections (Npgsql's default is 100), so that W workers can each hold one.");
         md.AppendLine();
         foreach (var line in PeerText)
         {
@@ -47,7 +67,8 @@ internal static partial class MarkdownReport
         "  continuously instead (`Queue.ConsumeQueueAsync` in a loop) so the queue does not grow without bound during an iteration.",
         "- **Floors** (`floor-sql`, `bare-insert`, `floor-sql-claim`, `bare-channel`, `raw-sdk`): the same work written by hand at the lowest level: prepared Npgsql statements and binary COPY into a table with the",
         "  columns a tracked job needs and one partial claim index; batched claims `UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED LIMIT 100) RETURNING id` and one completion UPDATE per claimed batch,",
-        "  workers woken by an in-process signal; a bare bounded `Channel<T>`; the AWS and Azure SDK calls with the runner's own message body.",
+        "  workers woken by an in-process signal (one per row inserted or per claim's worth of rows copied; a full claim wakes another worker; idle workers only poll every second as a safety net),",
+        "  each worker on a connection of its own; a bare bounded `Channel<T>`; the AWS and Azure SDK calls with the runner's own message body.",
     ];
 
     private static void Notes(StringBuilder md, ResultSet results)

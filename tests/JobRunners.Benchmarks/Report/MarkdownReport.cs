@@ -12,10 +12,9 @@ internal static partial class MarkdownReport
         var md = new StringBuilder();
         Header(md, run);
         TargetTable(md, targets);
-        Figures(md, results);
+        Figures(md, run, results);
         Peers(md);
         Limits(md, run, results, targets);
-        Recommendations(md, results);
         Notes(md, results);
         return md.ToString();
     }
@@ -41,14 +40,15 @@ internal static partial class MarkdownReport
         }
 
         md.AppendLine("```bash");
-        md.AppendLine("./scripts/bench.sh            # full run (12-17 minutes here, depending on the load): writes this file");
-        md.AppendLine("./scripts/bench.sh --quick    # under 2 minutes after the first build: checks the harness");
-        md.AppendLine("./scripts/bench.sh --only S1,S4 --n 20000    # some scenarios, more jobs per S1 run");
+        md.AppendLine("./scripts/bench.sh                           # full run (5 repetitions, W = 2, 8, 32, 128; S6 window 120 s): writes this file");
+        md.AppendLine("./scripts/bench.sh --quick                   # 3 repetitions, small N, W = 8, S6 window 30 s: checks the harness");
+        md.AppendLine("./scripts/bench.sh --only S1,S6 --n 20000    # some scenarios (S1-S6), more jobs per S1 run (--peer-n for Hangfire and Quartz)");
+        md.AppendLine("./scripts/bench.sh --workers 8,32,128        # S1's W list");
         md.AppendLine("./scripts/bench.sh --render-only             # rewrite this file from the last run's saved results");
         md.AppendLine("```");
         md.AppendLine();
         md.AppendLine("The script builds `tests/JobRunners.Benchmarks` (an executable, not a test project), starts its own PostgreSQL 15 on 127.0.0.1:55433");
-        md.AppendLine("(a fresh data directory under `.tmp/bench/`), fauxqs on 4576 and Azurite on 10011 for scenario 5, runs everything in one process and stops the servers.");
+        md.AppendLine("(a fresh data directory under `.tmp/bench/`, pg_stat_statements loaded), fauxqs on 4576 and Azurite on 10011 for scenario 5, runs everything in one process and stops the servers.");
         md.AppendLine("Optional runners (postgres, aws-sqs, azure-queue) are measured when they build; a missing one is reported in the notes and its figures are absent.");
         md.AppendLine();
         md.AppendLine("## Run");
@@ -78,19 +78,20 @@ internal static partial class MarkdownReport
     {
         md.AppendLine("## Targets");
         md.AppendLine();
-        md.AppendLine("Goals from the issue, not assertions. Judged on this run's medians; see [What limits the missed targets](#what-limits-the-missed-targets).");
+        md.AppendLine("Goals, not assertions. Judged on this run's medians; \"what limits it\" is read off this run's own figures (more in");
+        md.AppendLine("[What limits the missed targets](#what-limits-the-missed-targets)).");
         md.AppendLine();
-        md.AppendLine("| scenario | target | measured | met? | what limits it |");
-        md.AppendLine("|---|---|---|---|---|");
+        md.AppendLine("| scenario | figure | target | measured | met? | what limits it |");
+        md.AppendLine("|---|---|---|---|---|---|");
         foreach (var t in targets)
         {
-            md.AppendLine($"| {t.Scenario} | {t.Goal} | {t.Measured} | {t.Met switch { true => "yes", false => "**no**", null => "n/a" }} | {t.Limit} |");
+            md.AppendLine($"| {t.Scenario} | {Cell(t.Figure)} | {Cell(t.Target)} | {Cell(t.Measured)} | {t.Met switch { true => "yes", false => "**no**", null => "n/a" }} | {Cell(t.Limit)} |");
         }
 
         md.AppendLine();
     }
 
-    private static void Figures(StringBuilder md, ResultSet results)
+    private static void Figures(StringBuilder md, RunInfo run, ResultSet results)
     {
         md.AppendLine("## Figures");
         md.AppendLine();
@@ -106,7 +107,7 @@ internal static partial class MarkdownReport
             md.AppendLine();
             md.AppendLine($"### {section.Title}");
             md.AppendLine();
-            md.AppendLine(section.Description);
+            md.AppendLine(section.Description(run));
             md.AppendLine();
             Glance(md, figures, section.Prefix);
             md.AppendLine("| scenario | system | metric | median | min-max | vs. reference |");
@@ -115,6 +116,8 @@ internal static partial class MarkdownReport
             {
                 md.AppendLine($"| {f.Scenario} | {f.System} | {f.Metric} | {Figure.Format(f.Median)} | {f.Spread} | {Versus(results, f, section.Reference)} |");
             }
+
+            SectionDetails(md, results, section.Prefix);
         }
 
         md.AppendLine();
@@ -157,4 +160,7 @@ internal static partial class MarkdownReport
     }
 
     private static string Num(double value) => value.ToString("0.0", CultureInfo.InvariantCulture);
+
+    /// <summary>Text safe inside a table cell.</summary>
+    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
 }

@@ -20,7 +20,10 @@ internal sealed record SavedRun(
     List<SavedFigure> Figures,
     List<string> Notes,
     Dictionary<string, List<StatementProfile>> Profiles,
-    DateTime StartedUtc)
+    DateTime StartedUtc,
+    Dictionary<string, List<StatementCount>>? StatementCounts = null,
+    int? E2eJobs = null,
+    int? E2ePeerJobs = null)
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
@@ -37,7 +40,10 @@ internal sealed record SavedRun(
         results.Figures.Select(f => new SavedFigure(f.Scenario, f.System, f.Metric, [.. f.Samples])).ToList(),
         [.. results.Notes],
         results.Profiles.ToDictionary(p => p.Key, p => p.Value.ToList()),
-        run.StartedUtc);
+        run.StartedUtc,
+        results.StatementCounts.ToDictionary(p => p.Key, p => p.Value.ToList()),
+        run.Settings.E2eJobs,
+        run.Settings.E2ePeerJobs);
 
     public async Task SaveAsync(string path) => await File.WriteAllTextAsync(path, JsonSerializer.Serialize(this, Json));
 
@@ -67,12 +73,21 @@ internal sealed record SavedRun(
             results.Profiles[key] = profile;
         }
 
+        foreach (var (key, statements) in StatementCounts ?? [])
+        {
+            results.StatementCounts[key] = statements;
+        }
+
         var machine = new MachineInfo
         {
             Cores = Machine.Cores, MemoryGiB = Machine.MemoryGiB, CpuModel = Machine.CpuModel, Runtime = Machine.Runtime, Os = Machine.Os,
             UptimeBefore = Machine.UptimeBefore, UptimeAfter = Machine.UptimeAfter,
         };
-        var restored = settings with { Quick = Quick, Repetitions = Repetitions, Workers = Workers, FloorClaimBatch = FloorClaimBatch };
+        var restored = settings with
+        {
+            Quick = Quick, Repetitions = Repetitions, Workers = Workers, FloorClaimBatch = FloorClaimBatch,
+            E2eJobs = E2eJobs ?? settings.E2eJobs, E2ePeerJobs = E2ePeerJobs ?? settings.E2ePeerJobs,
+        };
         var run = new RunInfo(restored, machine, Postgres, Load, TimeSpan.FromSeconds(DurationSeconds), ScenarioSeconds.ToDictionary(d => d.Key, d => TimeSpan.FromSeconds(d.Value)), StartedUtc);
         return (run, results);
     }
