@@ -23,6 +23,9 @@ internal sealed partial class InProcessWorker : IHostedService, IAsyncDisposable
     private SemaphoreSlim? _slots;
     private int _droppedTasks;
 
+    /// <summary>How many tasks a worker loop runs in one slot before it lets jobs have it.</summary>
+    private const int TasksPerSlot = 64;
+
     private readonly IHostApplicationLifetime? _lifetime;
     private CancellationTokenRegistration _onStopping;
 
@@ -90,52 +93,59 @@ internal sealed partial class InProcessWorker : IHostedService, IAsyncDisposable
         }
     }
 
-    /// <summary>One worker loop: runs tasks one after another, each in a slot, until the channel is completed and empty.</summary>
+    /// <summary>
+    /// One worker loop: runs tasks one after another until the channel is completed and empty. It holds a slot
+    /// for a run of up to <see cref="TasksPerSlot"/> tasks, so a steady stream of tasks does not pay for the slot
+    /// each time and claimed jobs still get a slot between runs.
+    /// </summary>
     private async Task RunTasksAsync(SemaphoreSlim slots, CancellationToken interrupt)
     {
         var reader = _queue.Tasks;
-        PreparedTask? waiting = null;
+        var holding = false;
         try
         {
             while (await reader.WaitToReadAsync(interrupt).ConfigureAwait(false))
             {
-                while (reader.TryRead(out var task))
+                await slots.WaitAsync(interrupt).ConfigureAwait(false);
+                holding = true;
+                for (var run = 0; run < TasksPerSlot && reader.TryRead(out var task); run++)
                 {
-                    waiting = task;
-                    await slots.WaitAsync(interrupt).ConfigureAwait(false);
-                    waiting = null;
-                    try
-                    {
-                        await _services.Executor.ExecuteTaskAsync(task, interrupt).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
-                    {
-                        throw;
-                    }
-#pragma warning disable CA1031 // A task's exception is logged; it must not stop the worker.
-                    catch (Exception ex)
-#pragma warning restore CA1031
-                    {
-                        _logger.LogError(ex, "Task '{Task}' failed.", task.Name);
-                    }
-                    finally
-                    {
-                        slots.Release();
-                    }
+                    await RunTaskAsync(task, interrupt).ConfigureAwait(false);
                 }
+
+                holding = false;
+                slots.Release();
             }
         }
         catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
         {
-            if (waiting is not null)
+            if (holding)
             {
-                Interlocked.Increment(ref _droppedTasks);
+                slots.Release();
             }
 
             while (reader.TryRead(out _))
             {
                 Interlocked.Increment(ref _droppedTasks);
             }
+        }
+    }
+
+    private async ValueTask RunTaskAsync(PreparedTask task, CancellationToken interrupt)
+    {
+        try
+        {
+            await _services.Executor.ExecuteTaskAsync(task, interrupt).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // A task's exception is logged; it must not stop the worker.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _logger.LogError(ex, "Task '{Task}' failed.", task.Name);
         }
     }
 

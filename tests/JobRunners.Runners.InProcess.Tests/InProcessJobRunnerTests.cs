@@ -193,6 +193,51 @@ public sealed class InProcessJobRunnerTests : RunnerTestBase
         Assert.That(waitedWhileFull, Is.True, "dispatch returned while the channel was full");
     }
 
+    [Test]
+    public async Task DispatchJob_WhileManyTasksWaitForTheOnlyWorker_JobRunsBeforeTheTasksAreDone()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var order = new ConcurrentQueue<string>();
+        var settings = new Dictionary<string, string?>
+        {
+            ["JOB_RUNNER"] = "in-process",
+            ["JobRunners:Sqlite:Path"] = _path,
+            ["JobRunners:InProcess:Workers"] = "1",
+        };
+        using var host = BuildHostWith(settings, jobs => jobs
+            .AddTask<ProbePayload>("step", async (payload, _, ct) =>
+            {
+                if (payload.Key == "first")
+                {
+                    await gate.Task.WaitAsync(ct);
+                }
+
+                order.Enqueue(payload.Key);
+            })
+            .AddJob<ProbePayload>("urgent", (payload, _, _) =>
+            {
+                order.Enqueue(payload.Key);
+                return ValueTask.CompletedTask;
+            }));
+        await host.StartAsync();
+        var runner = host.Services.GetRequiredService<IJobRunner>();
+
+        // The first task holds the only worker; 500 more wait behind it, then a job arrives.
+        await runner.DispatchTaskAsync("step", new ProbePayload("first"));
+        for (var i = 0; i < 500; i++)
+        {
+            await runner.DispatchTaskAsync("step", new ProbePayload($"task-{i}"));
+        }
+
+        await runner.DispatchJobAsync("urgent", new ProbePayload("job"));
+        gate.SetResult();
+        await WaitUntil(() => order.Count == 502);
+        await host.StopAsync();
+
+        var position = order.ToList().IndexOf("job");
+        Assert.That(position, Is.InRange(1, 500), "the job waits for a run of tasks to give the worker up, not for every task queued before it");
+    }
+
     [TearDown]
     public void DeleteFile()
     {

@@ -122,14 +122,23 @@ public sealed partial class JobExecutor : IDisposable
         return outcome;
     }
 
-    /// <summary>Runs a task in a fresh dependency-injection scope. The handler's exception reaches the caller.</summary>
+    /// <summary>
+    /// Runs a task: a handler class in a fresh dependency-injection scope, a delegate directly. The handler's
+    /// exception reaches the caller.
+    /// </summary>
     public async ValueTask ExecuteTaskAsync(PreparedTask task, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(task);
+        var context = new TaskContext(task.Name, LoggerFor("JobRunners.Tasks.", task.Name), _runner, cancellationToken);
+        if (!task.Definition.InScope)
+        {
+            await task.Definition.RunAsync(task.Payload, _services, context, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var scope = _services.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
         {
-            var context = new TaskContext(task.Name, LoggerFor("JobRunners.Tasks.", task.Name), _runner, cancellationToken);
             await task.Definition.RunAsync(task.Payload, scope.ServiceProvider, context, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -143,6 +152,12 @@ public sealed partial class JobExecutor : IDisposable
         try
         {
             var handler = definition ?? _registry.GetJob(job.JobType);
+            if (!handler.InScope)
+            {
+                await handler.RunAsync(job.Payload, _services, context, token).ConfigureAwait(false);
+                return (null, context.Result);
+            }
+
             var scope = _services.CreateAsyncScope();
             await using (scope.ConfigureAwait(false))
             {

@@ -46,7 +46,7 @@ public sealed class JobRunnersBuilder
         where THandler : class, IJobHandler<TPayload>
     {
         Services.TryAddScoped<THandler>();
-        return AddJobDefinition<TPayload>(name, configure, static (services, payload, context, ct) =>
+        return AddJobDefinition<TPayload>(name, configure, inScope: true, static (services, payload, context, ct) =>
             services.GetRequiredService<THandler>().HandleAsync(payload, context, ct));
     }
 
@@ -55,7 +55,7 @@ public sealed class JobRunnersBuilder
     public JobRunnersBuilder AddJob<TPayload>(string name, Func<TPayload, IJobContext, CancellationToken, ValueTask> handler, Action<JobTypeOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        return AddJobDefinition<TPayload>(name, configure, (_, payload, context, ct) => handler(payload, context, ct));
+        return AddJobDefinition<TPayload>(name, configure, inScope: false, (_, payload, context, ct) => handler(payload, context, ct));
     }
 
     /// <summary>Registers a task whose handler class is resolved from dependency injection, in a fresh scope per run.</summary>
@@ -64,7 +64,7 @@ public sealed class JobRunnersBuilder
         where THandler : class, ITaskHandler<TPayload>
     {
         Services.TryAddScoped<THandler>();
-        return AddTaskDefinition<TPayload>(name, static (services, payload, context, ct) =>
+        return AddTaskDefinition<TPayload>(name, inScope: true, static (services, payload, context, ct) =>
             services.GetRequiredService<THandler>().HandleAsync(payload, context, ct));
     }
 
@@ -73,7 +73,7 @@ public sealed class JobRunnersBuilder
     public JobRunnersBuilder AddTask<TPayload>(string name, Func<TPayload, ITaskContext, CancellationToken, ValueTask> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        return AddTaskDefinition<TPayload>(name, (_, payload, context, ct) => handler(payload, context, ct));
+        return AddTaskDefinition<TPayload>(name, inScope: false, (_, payload, context, ct) => handler(payload, context, ct));
     }
 
     /// <summary>
@@ -125,7 +125,7 @@ public sealed class JobRunnersBuilder
     internal JobRegistry BuildRegistry(JobRunnersOptions options) =>
         new(_tasks.Select(t => t(options)), _jobs.Select(j => j(options)));
 
-    private JobRunnersBuilder AddJobDefinition<TPayload>(string name, Action<JobTypeOptions>? configure, Func<IServiceProvider, TPayload, IJobContext, CancellationToken, ValueTask> handler)
+    private JobRunnersBuilder AddJobDefinition<TPayload>(string name, Action<JobTypeOptions>? configure, bool inScope, Func<IServiceProvider, TPayload, IJobContext, CancellationToken, ValueTask> handler)
     {
         RequireName(name, "job");
         if (!_jobNames.Add(name))
@@ -141,11 +141,11 @@ public sealed class JobRunnersBuilder
             throw new RegistrationException(string.Join(" ", problems));
         }
 
-        _jobs.Add(options => new JobDefinition<TPayload>(name, typeOptions, new PayloadBinder<TPayload>("job", name, options.Json), handler));
+        _jobs.Add(options => new JobDefinition<TPayload>(name, typeOptions, new PayloadBinder<TPayload>("job", name, options.Json), inScope, handler));
         return this;
     }
 
-    private JobRunnersBuilder AddTaskDefinition<TPayload>(string name, Func<IServiceProvider, TPayload, ITaskContext, CancellationToken, ValueTask> handler)
+    private JobRunnersBuilder AddTaskDefinition<TPayload>(string name, bool inScope, Func<IServiceProvider, TPayload, ITaskContext, CancellationToken, ValueTask> handler)
     {
         RequireName(name, "task");
         if (!_taskNames.Add(name))
@@ -153,7 +153,7 @@ public sealed class JobRunnersBuilder
             throw new RegistrationException($"A task named '{name}' is already registered; task names must be unique.");
         }
 
-        _tasks.Add(options => new TaskDefinition<TPayload>(name, new PayloadBinder<TPayload>("task", name, options.Json), handler));
+        _tasks.Add(options => new TaskDefinition<TPayload>(name, new PayloadBinder<TPayload>("task", name, options.Json), inScope, handler));
         return this;
     }
 

@@ -3,13 +3,20 @@ namespace JobRunners.Registry;
 /// <summary>A registered task: its name, payload type and a typed delegate captured at registration.</summary>
 internal abstract class TaskDefinition
 {
-    protected TaskDefinition(string name, Type payloadType)
+    protected TaskDefinition(string name, Type payloadType, bool inScope)
     {
         Name = name;
         PayloadType = payloadType;
+        InScope = inScope;
     }
 
     public string Name { get; }
+
+    /// <summary>
+    /// Whether the handler resolves services (a handler class): it then runs in a fresh dependency-injection scope.
+    /// A delegate handler sees no service provider, so no scope is made for it.
+    /// </summary>
+    public bool InScope { get; }
 
     public Type PayloadType { get; }
 
@@ -27,8 +34,8 @@ internal sealed class TaskDefinition<TPayload> : TaskDefinition
     private readonly PayloadBinder<TPayload> _binder;
     private readonly Func<IServiceProvider, TPayload, ITaskContext, CancellationToken, ValueTask> _handler;
 
-    public TaskDefinition(string name, PayloadBinder<TPayload> binder, Func<IServiceProvider, TPayload, ITaskContext, CancellationToken, ValueTask> handler)
-        : base(name, typeof(TPayload))
+    public TaskDefinition(string name, PayloadBinder<TPayload> binder, bool inScope, Func<IServiceProvider, TPayload, ITaskContext, CancellationToken, ValueTask> handler)
+        : base(name, typeof(TPayload), inScope)
     {
         _binder = binder;
         _handler = handler;
