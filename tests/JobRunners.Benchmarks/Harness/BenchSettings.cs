@@ -65,14 +65,14 @@ internal sealed record BenchSettings
         return quick
             ? new BenchSettings
             {
-                Quick = true, Repetitions = 3, E2eJobs = IntArg(args, "--n") ?? 200, E2ePeerJobs = IntArg(args, "--peer-n") ?? 40, Workers = IntsArg(args, "--workers") ?? [8],
+                Quick = true, Repetitions = IntArg(args, "--reps") ?? 3, E2eJobs = IntArg(args, "--n") ?? 200, E2ePeerJobs = IntArg(args, "--peer-n") ?? 40, Workers = IntsArg(args, "--workers") ?? [8],
                 LatencyCalls = 300, GrowthSmall = 10_000, GrowthLarge = 100_000, GrowthClaims = 100, CloudCalls = 40,
                 InProcessIteration = TimeSpan.FromMilliseconds(50), IdleWindow = TimeSpan.FromSeconds(30),
                 Postgres = postgres, SqsUrl = sqs, Azurite = azurite, RepoRoot = repo, Only = only,
             }
             : new BenchSettings
             {
-                Quick = false, Repetitions = 5, E2eJobs = IntArg(args, "--n") ?? 3_000, E2ePeerJobs = IntArg(args, "--peer-n") ?? 250, Workers = IntsArg(args, "--workers") ?? [2, 8, 32, 128],
+                Quick = false, Repetitions = IntArg(args, "--reps") ?? 5, E2eJobs = IntArg(args, "--n") ?? 3_000, E2ePeerJobs = IntArg(args, "--peer-n") ?? 250, Workers = IntsArg(args, "--workers") ?? [2, 8, 32, 128],
                 LatencyCalls = 2_000, GrowthSmall = 10_000, GrowthLarge = 1_000_000, GrowthClaims = 500, CloudCalls = 300,
                 InProcessIteration = TimeSpan.FromMilliseconds(250), IdleWindow = TimeSpan.FromSeconds(120),
                 Postgres = postgres, SqsUrl = sqs, Azurite = azurite, RepoRoot = repo, Only = only,
