@@ -34,6 +34,15 @@ public sealed class RecurringSchedulerOptions
     /// </summary>
     public TimeSpan IdleCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How far back a late scheduler catches up (default 1 minute): every run due within this window before now is
+    /// dispatched, each once, oldest first, so sub-second intervals, slow rounds and a leader's failover (which takes
+    /// up to <see cref="Lease"/>) lose no run. Runs older than the window (the scheduler was down, or the schedule
+    /// paused) are skipped: the oldest missed run is dispatched and stands for them. Zero dispatches one run for
+    /// any number missed. Keep it above <see cref="Lease"/> so a failover never merges runs.
+    /// </summary>
+    public TimeSpan CatchUpWindow { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>At most this many schedules are handled per round (default 100); the rest wait for the next round.</summary>
     public int BatchSize { get; set; } = 100;
 
@@ -57,6 +66,11 @@ public sealed class RecurringSchedulerOptions
         if (IdleCheckInterval < PollInterval)
         {
             problems.Add($"{SectionName}:IdleCheckInterval must be at least PollInterval ({PollInterval}); got {IdleCheckInterval}.");
+        }
+
+        if (CatchUpWindow < TimeSpan.Zero || CatchUpWindow > TimeSpan.FromDays(1))
+        {
+            problems.Add($"{SectionName}:CatchUpWindow must be between 00:00:00 and 1.00:00:00 (got {CatchUpWindow}); the default 00:01:00 keeps every run through a failover.");
         }
 
         if (BatchSize is < 1 or > 10_000)

@@ -144,17 +144,25 @@ public sealed class Schedule
     }
 
     /// <summary>
-    /// The run after one due at <paramref name="due"/> and claimed at <paramref name="now"/>: the first scheduled time
-    /// after both, so runs missed while no scheduler ran collapse into the one being dispatched.
+    /// The run after one due at <paramref name="due"/> and claimed at <paramref name="now"/>: the next scheduled time
+    /// after <paramref name="due"/>, so a late round (a slow store, a sub-second interval, a leader's failover)
+    /// dispatches every run it missed, one after another. Runs due before <paramref name="now"/> minus
+    /// <paramref name="catchUpWindow"/> (a long downtime) are skipped: the run being dispatched stands for them, and the
+    /// next is the first at or after the start of the window.
     /// </summary>
-    internal DateTimeOffset? NextAfter(DateTimeOffset due, DateTimeOffset now)
+    internal DateTimeOffset? NextAfter(DateTimeOffset due, DateTimeOffset now, TimeSpan catchUpWindow)
     {
-        var after = now > due ? now : due;
+        var oldest = now - catchUpWindow;
+        if (oldest <= due)
+        {
+            return GetNextRun(due);
+        }
+
         return Kind switch
         {
-            ScheduleKind.Interval => StepPast(due, after, inclusive: false),
-            ScheduleKind.Cron => Next(after, inclusive: false),
-            _ => CallNextRun(after),
+            ScheduleKind.Interval => StepPast(due, oldest, inclusive: true),
+            ScheduleKind.Cron => Next(oldest, inclusive: true) is { } next && next > due ? next : Next(due, inclusive: false),
+            _ => CallNextRun(oldest),
         };
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using JobRunners.Storage;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace JobRunners.Scheduling;
 
@@ -17,12 +18,14 @@ internal sealed class ScheduleRunDispatcher
     private readonly JobRegistry _registry;
     private readonly Dictionary<string, Schedule> _codeSchedules;
     private readonly ILogger<ScheduleRunDispatcher> _logger;
+    private readonly TimeSpan _catchUpWindow;
 
     // Problems that repeat every round are logged once per schedule until they clear.
     private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
 
-    public ScheduleRunDispatcher(IScheduleStore store, IJobStore jobs, IJobRunner runner, JobRegistry registry, IEnumerable<RecurringRegistration> registrations, ILogger<ScheduleRunDispatcher> logger)
+    public ScheduleRunDispatcher(IScheduleStore store, IJobStore jobs, IJobRunner runner, JobRegistry registry, IEnumerable<RecurringRegistration> registrations, IOptions<RecurringSchedulerOptions> options, ILogger<ScheduleRunDispatcher> logger)
     {
+        _catchUpWindow = options.Value.CatchUpWindow;
         _store = store;
         _jobs = jobs;
         _runner = runner;
@@ -56,12 +59,13 @@ internal sealed class ScheduleRunDispatcher
         }
 
         DateTimeOffset? next;
-        bool missedSome;
+        DateTimeOffset? skippedFrom;
         try
         {
             var timing = TimingOf(schedule);
-            next = timing.NextAfter(due, now);
-            missedSome = timing.NextAfter(due, due) is { } regular && regular <= now;
+            // A schedule that forbids overlap never builds a backlog: runs that fell due while it waited collapse.
+            next = timing.NextAfter(due, now, schedule.NoOverlap ? TimeSpan.Zero : _catchUpWindow);
+            skippedFrom = timing.GetNextRun(due) is { } regular && regular < next ? regular : null;
         }
         catch (InvalidScheduleException ex)
         {
@@ -82,9 +86,9 @@ internal sealed class ScheduleRunDispatcher
             return false;
         }
 
-        if (missedSome)
+        if (skippedFrom is { } firstSkipped)
         {
-            _logger.LogInformation("Recurring job {Tag} was due at {DueAt:O} and later runs were missed (no scheduler ran): one run now stands for them all; next at {NextRunAt:O}.", schedule.Tag, due, next);
+            _logger.LogInformation("Recurring job {Tag} was due at {DueAt:O}, before the catch-up window{NoOverlap}: this run stands for the runs due from {Skipped:O} until {NextRunAt:O}, which are skipped.", schedule.Tag, due, schedule.NoOverlap ? " (no overlap: it waited for the previous run)" : $" ({_catchUpWindow})", firstSkipped, next);
         }
 
         await DispatchAsync(schedule, due, cancellationToken).ConfigureAwait(false);

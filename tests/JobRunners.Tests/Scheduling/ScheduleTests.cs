@@ -9,6 +9,7 @@ namespace JobRunners.Tests.Scheduling;
 public sealed class ScheduleTests
 {
     private static readonly DateTimeOffset Start = new(2025, 1, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Window = new RecurringSchedulerOptions().CatchUpWindow;
 
     [Test]
     public void FirstRun_IntervalWithoutStart_IsOneIntervalFromNow()
@@ -36,16 +37,34 @@ public sealed class ScheduleTests
     {
         var schedule = Schedule.Every(TimeSpan.FromMinutes(5));
 
-        Assert.That(schedule.NextAfter(Start, Start.AddMilliseconds(300)), Is.EqualTo(Start.AddMinutes(5)));
+        Assert.That(schedule.NextAfter(Start, Start.AddMilliseconds(300), Window), Is.EqualTo(Start.AddMinutes(5)));
     }
 
     [Test]
-    public void NextAfter_IntervalLongOverdue_IsFirstGridPointAfterNow()
+    public void NextAfter_IntervalLateWithinCatchUpWindow_IsTheNextMissedRun()
+    {
+        var schedule = Schedule.Every(TimeSpan.FromMilliseconds(500));
+
+        Assert.That(schedule.NextAfter(Start, Start.AddSeconds(3), Window), Is.EqualTo(Start.AddMilliseconds(500)));
+    }
+
+    [Test]
+    public void NextAfter_IntervalOverdueBeyondCatchUpWindow_IsFirstGridPointInTheWindow()
     {
         var schedule = Schedule.Every(TimeSpan.FromMinutes(5));
 
-        Assert.That(schedule.NextAfter(Start, Start.AddMinutes(23)), Is.EqualTo(Start.AddMinutes(25)));
-        Assert.That(schedule.NextAfter(Start, Start.AddMinutes(25)), Is.EqualTo(Start.AddMinutes(30)));
+        Assert.That(schedule.NextAfter(Start, Start.AddMinutes(23), TimeSpan.FromMinutes(1)), Is.EqualTo(Start.AddMinutes(25)));
+        Assert.That(schedule.NextAfter(Start, Start.AddMinutes(23), TimeSpan.FromMinutes(4)), Is.EqualTo(Start.AddMinutes(20)));
+        Assert.That(schedule.NextAfter(Start, Start.AddMinutes(25), TimeSpan.Zero), Is.EqualTo(Start.AddMinutes(25)));
+    }
+
+    [Test]
+    public void NextAfter_CronOverdueBeyondCatchUpWindow_IsFirstOccurrenceInTheWindow()
+    {
+        var schedule = Schedule.Cron("*/10 * * * *");
+
+        Assert.That(schedule.NextAfter(Start, Start.AddMinutes(15), TimeSpan.FromMinutes(10)), Is.EqualTo(Start.AddMinutes(10)));
+        Assert.That(schedule.NextAfter(Start, Start.AddHours(3).AddMinutes(5), Window), Is.EqualTo(Start.AddHours(3).AddMinutes(10)));
     }
 
     [Test]
@@ -123,7 +142,7 @@ public sealed class ScheduleTests
     {
         var schedule = Schedule.Custom(after => after.AddMinutes(-1));
 
-        Assert.Throws<InvalidScheduleException>(() => schedule.NextAfter(Start, Start));
+        Assert.Throws<InvalidScheduleException>(() => schedule.NextAfter(Start, Start, Window));
     }
 
     [Test]
@@ -131,7 +150,8 @@ public sealed class ScheduleTests
     {
         var schedule = Schedule.Custom(after => after.Hour < 18 ? after.AddHours(2) : null);
 
-        Assert.That(schedule.NextAfter(Start, Start.AddSeconds(1)), Is.EqualTo(Start.AddHours(2).AddSeconds(1)));
-        Assert.That(schedule.NextAfter(Start.AddHours(7), Start.AddHours(7)), Is.Null);
+        Assert.That(schedule.NextAfter(Start, Start.AddSeconds(1), Window), Is.EqualTo(Start.AddHours(2)));
+        Assert.That(schedule.NextAfter(Start, Start.AddHours(5), Window), Is.EqualTo(Start.AddHours(6).AddMinutes(59)), "Past the window, the function is asked from the window's start.");
+        Assert.That(schedule.NextAfter(Start.AddHours(7), Start.AddHours(7), Window), Is.Null);
     }
 }

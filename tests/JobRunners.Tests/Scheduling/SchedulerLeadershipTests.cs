@@ -73,6 +73,32 @@ public sealed class SchedulerLeadershipTests : IDisposable
     }
 
     [Test]
+    public async Task Finding17_LeaderDiesUnderSubSecondSchedule_TakeoverDispatchesEveryMissedRunOnce()
+    {
+        await using var a = await SchedulerNode.StartAsync(_database.Path, _time, "node-a");
+        await using var b = await SchedulerNode.StartAsync(_database.Path, _time, "node-b");
+        await a.Recurring.AddOrUpdateAsync(Every("half", TimeSpan.FromMilliseconds(500)));
+
+        // node-a leads and dies at 5 s holding a lease to 20 s; node-b takes over at 21 s and catches up on the
+        // runs due in between instead of merging them into one.
+        var deadAt = Start.AddSeconds(5);
+        for (var tick = 1; tick <= 60; tick++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(500));
+            var leader = _time.GetUtcNow() <= deadAt ? a : b;
+            while ((await leader.RunOnceAsync()).Dispatched > 0)
+            {
+            }
+        }
+
+        var rows = await b.RowsOfAsync("half");
+        var expected = Enumerable.Range(1, 60).Select(i => RunKey.For("half", Start.AddMilliseconds(500 * i))).ToList();
+        Assert.That(rows.Select(r => r.UniqueKey), Is.EqualTo(expected), "Every run from 0.5 s to 30 s, each once, in order.");
+        Assert.That(a.Runs.Count + b.Runs.Count, Is.EqualTo(60));
+        Assert.That(rows.Where(r => r.CreatedAt < deadAt + Lease).Select(r => r.UniqueKey), Is.EqualTo(expected.Take(10)), "Nothing ran while node-a's lease was live.");
+    }
+
+    [Test]
     public async Task RunOnceAsync_LeaderDiedAfterClaimBeforeDispatch_NewLeaderDispatchesThatRunOnce()
     {
         await using var a = await SchedulerNode.StartAsync(_database.Path, _time, "node-a");
