@@ -37,8 +37,12 @@ internal sealed class EndToEndScenario
 
     /// <summary>The note on N: the issue's N, or the smaller one this run used.</summary>
     public static string JobsNote(BenchSettings settings) => settings.E2eJobs >= IssueJobs
-        ? $"S1 ran the issue's N: {settings.E2eJobs:N0} jobs per run for JobRunners and the floor."
-        : $"S1: the issue asks for N = {IssueJobs:N0} jobs per run; this {(settings.Quick ? "quick " : "")}run used N = {settings.E2eJobs:N0} for JobRunners and the floor (`--n {IssueJobs}` runs the issue's N).";
+        ? $"S1 ran the issue's N: {settings.E2eJobs:N0} jobs per run for JobRunners and the floor{SingleNote(settings)}."
+        : $"S1: the issue asks for N = {IssueJobs:N0} jobs per run; this {(settings.Quick ? "quick " : "")}run used N = {settings.E2eJobs:N0} for JobRunners and the floor{SingleNote(settings)} (`--n {IssueJobs}` runs the issue's N).";
+
+    private static string SingleNote(BenchSettings settings) => settings.E2eSingleJobs is { } single && single != settings.E2eJobs
+        ? $" with batch dispatch, {single:N0} with one-by-one dispatch (`--single-n`; rates are per second, so the smaller N only shortens those runs)"
+        : "";
 
     public async Task RunAsync()
     {
@@ -70,7 +74,7 @@ internal sealed class EndToEndScenario
                             continue;
                         }
 
-                        var jobs = system is HangfireSystem or QuartzSystem ? _settings.E2ePeerJobs : _settings.E2eJobs;
+                        var jobs = system is HangfireSystem or QuartzSystem ? _settings.E2ePeerJobs : batch ? _settings.E2eJobs : _settings.E2eSingleJobs ?? _settings.E2eJobs;
                         if (!await RunOnceAsync(system, workers, batch, jobs, rep))
                         {
                             _failed[(system.Name, workers, batch)] = rep;

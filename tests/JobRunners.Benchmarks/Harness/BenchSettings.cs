@@ -11,6 +11,9 @@ internal sealed record BenchSettings
     /// <summary>Jobs per end-to-end run for JobRunners and the floor.</summary>
     public required int E2eJobs { get; init; }
 
+    /// <summary>Jobs per one-by-one end-to-end run for JobRunners and the floor (rates are per second; default <see cref="E2eJobs"/>).</summary>
+    public int? E2eSingleJobs { get; init; }
+
     /// <summary>Jobs per end-to-end run for Hangfire and Quartz (their rate makes the full N take minutes per run).</summary>
     public required int E2ePeerJobs { get; init; }
 
@@ -65,14 +68,14 @@ internal sealed record BenchSettings
         return quick
             ? new BenchSettings
             {
-                Quick = true, Repetitions = IntArg(args, "--reps") ?? 3, E2eJobs = IntArg(args, "--n") ?? 200, E2ePeerJobs = IntArg(args, "--peer-n") ?? 40, Workers = IntsArg(args, "--workers") ?? [8],
+                Quick = true, Repetitions = IntArg(args, "--reps") ?? 3, E2eJobs = IntArg(args, "--n") ?? 200, E2ePeerJobs = IntArg(args, "--peer-n") ?? 40, E2eSingleJobs = IntArg(args, "--single-n"), Workers = IntsArg(args, "--workers") ?? [8],
                 LatencyCalls = 300, GrowthSmall = 10_000, GrowthLarge = 100_000, GrowthClaims = 100, CloudCalls = 40,
                 InProcessIteration = TimeSpan.FromMilliseconds(50), IdleWindow = TimeSpan.FromSeconds(30),
                 Postgres = postgres, SqsUrl = sqs, Azurite = azurite, RepoRoot = repo, Only = only,
             }
             : new BenchSettings
             {
-                Quick = false, Repetitions = IntArg(args, "--reps") ?? 5, E2eJobs = IntArg(args, "--n") ?? 3_000, E2ePeerJobs = IntArg(args, "--peer-n") ?? 250, Workers = IntsArg(args, "--workers") ?? [2, 8, 32, 128],
+                Quick = false, Repetitions = IntArg(args, "--reps") ?? 5, E2eJobs = IntArg(args, "--n") ?? 3_000, E2ePeerJobs = IntArg(args, "--peer-n") ?? 250, E2eSingleJobs = IntArg(args, "--single-n"), Workers = IntsArg(args, "--workers") ?? [2, 8, 32, 128],
                 LatencyCalls = 2_000, GrowthSmall = 10_000, GrowthLarge = 1_000_000, GrowthClaims = 500, CloudCalls = 300,
                 InProcessIteration = TimeSpan.FromMilliseconds(250), IdleWindow = TimeSpan.FromSeconds(120),
                 Postgres = postgres, SqsUrl = sqs, Azurite = azurite, RepoRoot = repo, Only = only,

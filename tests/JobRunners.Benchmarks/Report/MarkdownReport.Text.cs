@@ -29,7 +29,7 @@ internal static partial class MarkdownReport
             "Statements (pg_stat_statements: every statement of the systems under test, BEGIN/COMMIT included, the harness's own left out by role) and commits (pg_stat_database) per job are counted over the run. " +
             "Commits are counted for the whole database and backends report them late (at most once a second, or when they exit), so they also hold the harness's own counter and completion-polling queries " +
             "and transactions from just before the run (such as W workers setting up their connections): at small N they can exceed the statements per job, which are the exact figure. " +
-            $"This run: {n}, {settings.E2ePeerJobs:N0} for Hangfire and Quartz; W = {string.Join(", ", settings.Workers)}. " +
+            $"This run: {n}{(settings.E2eSingleJobs is { } single && single != settings.E2eJobs ? $" with batch dispatch and {single:N0} one by one" : "")}, {settings.E2ePeerJobs:N0} for Hangfire and Quartz; W = {string.Join(", ", settings.Workers)}. " +
             $"The postgres runner is the JobRunners system at every W; {comparison}. The first repetition of every cell is profiled statement by statement; " +
             "the profiles below are at the W where the postgres runner did best in each mode.";
     }

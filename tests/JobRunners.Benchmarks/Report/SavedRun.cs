@@ -23,7 +23,8 @@ internal sealed record SavedRun(
     DateTime StartedUtc,
     Dictionary<string, List<StatementCount>>? StatementCounts = null,
     int? E2eJobs = null,
-    int? E2ePeerJobs = null)
+    int? E2ePeerJobs = null,
+    int? E2eSingleJobs = null)
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
@@ -43,7 +44,8 @@ internal sealed record SavedRun(
         run.StartedUtc,
         results.StatementCounts.ToDictionary(p => p.Key, p => p.Value.ToList()),
         run.Settings.E2eJobs,
-        run.Settings.E2ePeerJobs);
+        run.Settings.E2ePeerJobs,
+        run.Settings.E2eSingleJobs);
 
     public async Task SaveAsync(string path) => await File.WriteAllTextAsync(path, JsonSerializer.Serialize(this, Json));
 
@@ -87,6 +89,7 @@ internal sealed record SavedRun(
         {
             Quick = Quick, Repetitions = Repetitions, Workers = Workers, FloorClaimBatch = FloorClaimBatch,
             E2eJobs = E2eJobs ?? settings.E2eJobs, E2ePeerJobs = E2ePeerJobs ?? settings.E2ePeerJobs,
+            E2eSingleJobs = E2eSingleJobs ?? settings.E2eSingleJobs,
         };
         var run = new RunInfo(restored, machine, Postgres, Load, TimeSpan.FromSeconds(DurationSeconds), ScenarioSeconds.ToDictionary(d => d.Key, d => TimeSpan.FromSeconds(d.Value)), StartedUtc);
         return (run, results);
