@@ -80,7 +80,12 @@ internal static class DirectInvocation
                     context.Logger.LogInformation("Job {JobId} ({JobType}) was returned to the outbox; it is invoked again at {RetryAt:O}.", envelope.JobId, envelope.Name, outcome.RetryAt);
                     return Result(envelope, outcome, NextOutbox);
 
-                case JobOutcomeKind.Rejected or JobOutcomeKind.NotServed:
+                case JobOutcomeKind.NotServed:
+                    // The row is untouched (not an attempt). Failing the invocation makes Lambda retry it with its
+                    // own growing delay; after that the redelivery sweep sends the row again while it stays unclaimed.
+                    throw new LambdaEventException($"Job {envelope.JobId} ({envelope.Name}) is left queued for a function that has its handler: {outcome.Reason} Lambda retries this event; deploy the handler to every function version.");
+
+                case JobOutcomeKind.Rejected:
                     throw new LambdaEventException($"Job message {envelope.JobId} ({envelope.Name}) could not be handled: {outcome.Reason}");
 
                 default:

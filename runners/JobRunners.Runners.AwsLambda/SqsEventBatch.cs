@@ -13,6 +13,9 @@ namespace JobRunners.Runners.AwsLambda;
 /// </summary>
 internal static class SqsEventBatch
 {
+    // The queue workers' defaults for messages of job types this function does not register.
+    private static readonly QueueWorkerOptions Unserved = new();
+
     public static async Task<IReadOnlyList<string>> RunAsync(LambdaFunctionContext context, JsonElement records, CancellationToken cancellationToken)
     {
         var batch = Read(records);
@@ -85,6 +88,13 @@ internal static class SqsEventBatch
             {
                 case JobOutcomeKind.Succeeded or JobOutcomeKind.Failed or JobOutcomeKind.Cancelled or JobOutcomeKind.LeaseLost or JobOutcomeKind.Skipped:
                     return false;
+                case JobOutcomeKind.NotServed:
+                    // Not an attempt and the row is untouched: kept and hidden for a growing while, so a function
+                    // version that has the handler takes it.
+                    var hide = Unserved.UnservedDelayAfter(Deliveries(record));
+                    await context.Visibility.TryDelayAsync(record, hide, cancellationToken).ConfigureAwait(false);
+                    context.Logger.LogInformation("SQS message {MessageId} is for a job type this function does not register ({Reason}); it is offered again in {Delay}.", record.MessageId, outcome.Reason, hide);
+                    return true;
                 case JobOutcomeKind.Rejected:
                     context.Logger.LogError("SQS message {MessageId} can never run ({Reason}); it is reported as failed so the queue's redrive policy moves it to the dead-letter queue after maxReceiveCount (received {ReceiveCount} times so far).", record.MessageId, outcome.Reason, record.ReceiveCount);
                     return true;
@@ -111,6 +121,9 @@ internal static class SqsEventBatch
             return true;
         }
     }
+
+    private static long Deliveries(SqsRecord record) =>
+        long.TryParse(record.ReceiveCount, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var count) ? count : 1;
 
     private static List<SqsRecord> Read(JsonElement records)
     {

@@ -101,6 +101,8 @@ internal sealed partial class AwsSqsWorker : QueueWorker<Message>
 
     protected override bool IsFatal(Exception exception) => SqsErrors.IsFatal(exception);
 
+    protected override long DeliveryCount(Message message) => ReceiveCount(message);
+
     private async Task SetVisibilityAsync(Message message, int seconds, CancellationToken cancellationToken) =>
         await _queue.Client.ChangeMessageVisibilityAsync(_queue.QueueUrl, message.ReceiptHandle, seconds, cancellationToken).ConfigureAwait(false);
 

@@ -149,6 +149,11 @@ internal sealed class SqsQueue : IDisposable
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
         }
 
+        // Fail fast during an outage: a failed dispatch leaves its row to the outbox and the worker has its own
+        // back-off, so the SDK's default of several retries, each allowed 100 s, would only stall callers. Each call
+        // may take as long as a long poll plus a margin.
+        config.MaxErrorRetry = 2;
+        config.Timeout = Options.ReceiveWaitTime + TimeSpan.FromSeconds(5);
         return config;
     }
 

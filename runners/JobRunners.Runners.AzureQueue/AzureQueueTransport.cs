@@ -151,6 +151,10 @@ internal sealed class AzureQueueTransport
         // The worker has its own backoff and the outbox re-sends jobs: fail within about a second, not a minute.
         options.Retry.Delay = TimeSpan.FromMilliseconds(200);
         options.Retry.MaxDelay = TimeSpan.FromSeconds(2);
+        options.Retry.MaxRetries = 2;
+
+        // The SDK allows 100 s per try by default: an unreachable host would hold a dispatch for minutes.
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
         if (handleUndecodable)
         {
             options.MessageDecodingFailed += OnMessageDecodingFailedAsync;

@@ -110,6 +110,8 @@ internal sealed class AzureQueueWorker : QueueWorker<AzureQueueDelivery>
 
     protected override bool IsFatal(Exception exception) => _transport.IsFatal(exception);
 
+    protected override long DeliveryCount(AzureQueueDelivery message) => message.DequeueCount;
+
     private async Task UpdateVisibilityAsync(AzureQueueDelivery message, TimeSpan visibility, CancellationToken cancellationToken)
     {
         // No message text: only the visibility changes. The old pop receipt is void from here on.

@@ -13,6 +13,8 @@ public sealed class AwsSqsConformanceTests : RunnerConformanceTests
 
     protected override string RunnerName => "aws-sqs";
 
+    protected override bool WorkersShareQueue => true;
+
     protected override IReadOnlyDictionary<string, string?>? UnconfiguredSettings => new Dictionary<string, string?>
     {
         ["JobRunners:AwsSqs:QueueUrl"] = "",

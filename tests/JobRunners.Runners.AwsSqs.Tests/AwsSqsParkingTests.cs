@@ -77,6 +77,24 @@ public sealed class AwsSqsParkingTests : SqsRunnerTestBase
     }
 
     [Test]
+    public async Task Finding02_RowMissing_MessageMovedToDeadLetterQueueWithReason()
+    {
+        var deadLetters = await Queues.CreateAsync("missing-row-dlq");
+        await using var host = await StartHostAsync(new Dictionary<string, string?> { ["JobRunners:AwsSqs:DeadLetterQueueUrl"] = deadLetters });
+        const string forAnotherStore = "{\"v\":1,\"kind\":\"job\",\"name\":\"kit.ok\",\"jobId\":987654321,\"attempt\":1}";
+
+        await LocalSqs.Client.SendMessageAsync(QueueUrl, forAnotherStore);
+
+        var parked = await WaitForDeadLetterAsync(host, deadLetters);
+        await WaitUntilQueueEmptyAsync(host);
+        Assert.Multiple(() =>
+        {
+            Assert.That(parked.Body, Is.EqualTo(forAnotherStore));
+            Assert.That(parked.MessageAttributes["jobrunners-park-reason"].StringValue, Does.Contain("No job 987654321 in the sqlite store"));
+        });
+    }
+
+    [Test]
     public async Task MalformedMessage_NoDeadLetterQueue_StaysOnQueueHiddenWithBackoff()
     {
         await using var host = await StartHostAsync();

@@ -13,6 +13,8 @@ public sealed class AzureQueueConformanceTests : RunnerConformanceTests
 
     protected override string RunnerName => "azure-queue";
 
+    protected override bool WorkersShareQueue => true;
+
     protected override IReadOnlyDictionary<string, string?>? UnconfiguredSettings => new Dictionary<string, string?>
     {
         ["JobRunners:AzureQueue:ConnectionString"] = "",

@@ -141,5 +141,11 @@ public sealed record JobEnvelope
             // A field of the wrong JSON type, such as "jobId":"5".
             throw new MalformedEnvelopeException($"a field has the wrong type ({ex.Message})", ex);
         }
+#pragma warning disable CA1031 // Whatever a message holds, the worker gets a reason to park it, never a crash.
+        catch (Exception ex) when (ex is not MalformedEnvelopeException)
+#pragma warning restore CA1031
+        {
+            throw new MalformedEnvelopeException($"the message cannot be read ({ex.GetType().Name}: {ex.Message})", ex);
+        }
     }
 }

@@ -13,6 +13,8 @@ public sealed partial class JobExecutor
     // worker was claiming it at that moment.
     private static readonly TimeSpan BusyRetry = TimeSpan.FromSeconds(1);
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _unservedWarned = new(StringComparer.Ordinal);
+
     /// <summary>Claims the row and, if this worker wins it, runs one attempt; otherwise says why not.</summary>
     /// <param name="jobId">The row id.</param>
     /// <param name="options">How to claim and treat retries.</param>
@@ -153,7 +155,7 @@ public sealed partial class JobExecutor
     {
         if (row is null)
         {
-            _logger.LogError("Job {JobId} was delivered, but the {Store} store has no such row: it was pruned, or the message came from a deployment using another store. The message cannot run here.", id, _store.Name);
+            _logger.LogWarning("Job {JobId} was delivered, but the {Store} store has no such row: it was pruned, or the message came from a deployment using another store (check the store settings). The message is parked, not acknowledged.", id, _store.Name);
             return JobOutcome.Rejected($"No job {id} in the {_store.Name} store: pruned, or sent by a deployment using another store.");
         }
 
@@ -164,8 +166,18 @@ public sealed partial class JobExecutor
 
         if (!_served.Contains(row.JobType))
         {
-            _logger.LogWarning("Job {JobId} is of type {JobType}, which this process does not register; it is left queued for a worker that does.", id, row.JobType);
-            return JobOutcome.NotServed($"No handler for job type '{row.JobType}' in this process.");
+            // Not an attempt: the row is left as it is (queued, attempts unchanged) for a worker that has the handler,
+            // as in a rolling deploy. Warned once per type, or a busy queue would flood the log.
+            if (_unservedWarned.TryAdd(row.JobType, 0))
+            {
+                _logger.LogWarning("Job {JobId} is of type {JobType}, which this process does not register; it is left queued for a worker that does, and its message is offered again later with a growing delay. Further jobs of this type are logged at debug level.", id, row.JobType);
+            }
+            else if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                _logger.LogDebug("Job {JobId} is of type {JobType}, which this process does not register; left queued.", id, row.JobType);
+            }
+
+            return JobOutcome.NotServed($"No handler for job type '{row.JobType}' in this process; left queued for a worker that has one.");
         }
 
         var now = _time.GetUtcNow();

@@ -97,7 +97,8 @@ public sealed partial class JobExecutor : IDisposable
 
         if (outcome.Kind == JobOutcomeKind.LeaseLost)
         {
-            _logger.LogWarning("Job {JobId} ({JobType}) lost its lease during attempt {Attempt}: it was cancelled, or its lease lapsed and another worker took it. Its result is not written.", claimed.Id, claimed.JobType, claimed.Attempts);
+            var why = await WhyRefusedAsync(claimed.Id).ConfigureAwait(false);
+            _logger.LogWarning(error, "Job {JobId} ({JobType}) lost its lease during attempt {Attempt} and was interrupted: {Why}. Its result is not written.", claimed.Id, claimed.JobType, claimed.Attempts, why);
             return outcome;
         }
 
@@ -110,7 +111,8 @@ public sealed partial class JobExecutor : IDisposable
         };
         if (!await _completer.CompleteAsync(completion, now: last).ConfigureAwait(false))
         {
-            _logger.LogWarning("Job {JobId} ({JobType}) ended attempt {Attempt} as {Outcome}, but its row no longer belonged to this worker (cancelled, or rescued after its lease lapsed), so that result was not written.", claimed.Id, claimed.JobType, claimed.Attempts, outcome.Kind);
+            var why = await WhyRefusedAsync(claimed.Id).ConfigureAwait(false);
+            _logger.LogWarning("Job {JobId} ({JobType}) ended attempt {Attempt} as {Outcome}, but the store refused that result because the row no longer belongs to this worker ({WorkerId}): {Why}. The result is not written.", claimed.Id, claimed.JobType, claimed.Attempts, outcome.Kind, WorkerId, why);
             return JobOutcome.LeaseLost;
         }
 
@@ -197,9 +199,10 @@ public sealed partial class JobExecutor : IDisposable
             case null:
                 return JobOutcome.Succeeded;
             case OperationCanceledException when stoppingToken.IsCancellationRequested:
+                // Only the worker's own stop releases an attempt. A cancelled row ends the attempt through its lease
+                // (LeaseLost, decided before this); any other cancellation (an HttpClient timeout, a handler's own
+                // token) is a failure like any other, retried under the policy and seen by OnError.
                 return JobOutcome.Released;
-            case OperationCanceledException:
-                return JobOutcome.Cancelled(Describe(error));
             case PayloadValidationException or MalformedEnvelopeException or UnknownHandlerException when TaskRows.IsTask(job.JobType):
             case PayloadValidationException:
                 // The stored payload no longer fits the registered type: no retry can fix that.

@@ -35,9 +35,9 @@ public sealed class JobRegistry
     /// <exception cref="PayloadValidationException">The payload is invalid.</exception>
     public PreparedTask PrepareTask(string taskName, object? payload) => GetTask(taskName).Prepare(payload);
 
-    /// <summary>Reads a task payload received as JSON (from a message).</summary>
+    /// <summary>Reads a task payload received as JSON (from a message) and validates it as dispatch does.</summary>
     /// <exception cref="UnknownHandlerException">No task has that name.</exception>
-    /// <exception cref="PayloadValidationException">The JSON does not fit the payload type.</exception>
+    /// <exception cref="PayloadValidationException">The JSON does not fit the payload type, or breaks its rules.</exception>
     public PreparedTask ReadTask(string taskName, string payloadJson) => GetTask(taskName).FromJson(payloadJson);
 
     internal TaskDefinition GetTask(string taskName)

@@ -39,7 +39,14 @@ internal sealed class PayloadBinder<TPayload>
 
     private TPayload FromElement(JsonElement element) => Deserialize(() => element.Deserialize<TPayload>(_json));
 
-    /// <summary>Binds a payload read back from a row or an envelope (JSON written at dispatch).</summary>
+    /// <summary>
+    /// Binds and validates a payload read from a message or a row: the same rules as at dispatch, since anyone
+    /// with access to the queue can put a payload on it.
+    /// </summary>
+    /// <exception cref="PayloadValidationException">The JSON does not fit, or breaks a rule.</exception>
+    public TPayload Read(string json) => Validated(FromJson(json));
+
+    /// <summary>Binds a payload read back from a row or an envelope (JSON written at dispatch), without validation.</summary>
     public TPayload FromJson(string json) => Deserialize(() => JsonSerializer.Deserialize<TPayload>(json, _json));
 
     public string ToJson(TPayload payload) => JsonSerializer.Serialize(payload, _json);

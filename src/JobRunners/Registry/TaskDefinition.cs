@@ -22,6 +22,7 @@ internal abstract class TaskDefinition
 
     public abstract PreparedTask Prepare(object? payload);
 
+    /// <summary>Binds a payload read from a queue or a task row and validates it exactly as at dispatch.</summary>
     public abstract PreparedTask FromJson(string json);
 
     public abstract string ToJson(object payload);
@@ -43,7 +44,7 @@ internal sealed class TaskDefinition<TPayload> : TaskDefinition
 
     public override PreparedTask Prepare(object? payload) => new(this, _binder.Bind(payload)!);
 
-    public override PreparedTask FromJson(string json) => new(this, _binder.FromJson(json)!);
+    public override PreparedTask FromJson(string json) => new(this, _binder.Read(json)!);
 
     public override string ToJson(object payload) => _binder.ToJson((TPayload)payload);
 

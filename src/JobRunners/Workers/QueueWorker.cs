@@ -69,6 +69,9 @@ public abstract class QueueWorker<TMessage> : BackgroundService
     /// <summary>Keeps an in-flight message invisible for another <paramref name="visibility"/>.</summary>
     protected abstract Task ExtendVisibilityAsync(TMessage message, TimeSpan visibility, CancellationToken cancellationToken);
 
+    /// <summary>How many times the queue has delivered the message, this delivery included (1 when the queue does not say).</summary>
+    protected virtual long DeliveryCount(TMessage message) => 1;
+
     /// <summary>True for errors retrying cannot fix (queue missing, access denied): the worker stops with them.</summary>
     protected virtual bool IsFatal(Exception exception) => false;
 
@@ -218,8 +221,9 @@ public abstract class QueueWorker<TMessage> : BackgroundService
             case JobOutcomeKind.Released:
                 return RetryLaterAsync(message, TimeSpan.Zero, CancellationToken.None);
             case JobOutcomeKind.NotServed:
-                // Left for a worker that has the handler: offered again when the visibility the heartbeat last set lapses.
-                return RetryLaterAsync(message, null, CancellationToken.None);
+                // Not an attempt, and the row is untouched: hidden for a growing while, so a worker that has the
+                // handler takes it meanwhile and this one does not spin on it.
+                return RetryLaterAsync(message, Options.UnservedDelayAfter(DeliveryCount(message)), CancellationToken.None);
             default:
                 TimeSpan? delay = outcome.RetryAt is { } at ? Max(at - Services.TimeProvider.GetUtcNow(), TimeSpan.Zero) : null;
                 return RetryLaterAsync(message, delay, CancellationToken.None);

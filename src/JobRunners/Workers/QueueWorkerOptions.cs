@@ -21,6 +21,33 @@ public sealed class QueueWorkerOptions
     /// <summary>The longest pause between receives while the queue is empty or failing (default 5 s).</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a job message whose type this worker does not register stays hidden after its first delivery, so
+    /// that a worker with the handler takes it (a rolling deploy); doubles with each delivery up to
+    /// <see cref="MaxUnservedDelay"/> (default 5 s).
+    /// </summary>
+    public TimeSpan UnservedDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest a job message of a type this worker does not register is hidden at a time (default 5 minutes).</summary>
+    public TimeSpan MaxUnservedDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long to hide a job message of a type this worker does not register, after its
+    /// <paramref name="deliveries"/>th delivery: <see cref="UnservedDelay"/> doubled per earlier delivery, at most
+    /// <see cref="MaxUnservedDelay"/>.
+    /// </summary>
+    public TimeSpan UnservedDelayAfter(long deliveries)
+    {
+        var doublings = (int)Math.Clamp(deliveries - 1, 0, 30);
+        var ticks = UnservedDelay.Ticks;
+        for (var i = 0; i < doublings && ticks < MaxUnservedDelay.Ticks; i++)
+        {
+            ticks *= 2;
+        }
+
+        return TimeSpan.FromTicks(Math.Min(ticks, MaxUnservedDelay.Ticks));
+    }
+
     internal TimeSpan EffectiveHeartbeat => HeartbeatInterval ?? TimeSpan.FromTicks(VisibilityTimeout.Ticks / 3);
 
     /// <summary>Every problem with the settings, named under <paramref name="section"/>.</summary>
@@ -39,6 +66,11 @@ public sealed class QueueWorkerOptions
         if (EffectiveHeartbeat <= TimeSpan.Zero || EffectiveHeartbeat >= VisibilityTimeout)
         {
             yield return $"{section}:HeartbeatInterval must be positive and shorter than VisibilityTimeout (got {EffectiveHeartbeat}).";
+        }
+
+        if (UnservedDelay <= TimeSpan.Zero || MaxUnservedDelay < UnservedDelay)
+        {
+            yield return $"{section}:UnservedDelay must be positive and MaxUnservedDelay at least UnservedDelay (got {UnservedDelay} and {MaxUnservedDelay}).";
         }
 
         if (MinBackoff <= TimeSpan.Zero || MaxBackoff < MinBackoff)

@@ -26,6 +26,12 @@ public static class ProbeHandlers
     /// <summary>A job that dispatches <see cref="OkJob"/> from inside itself.</summary>
     public const string ParentJob = "kit.parent";
 
+    /// <summary>
+    /// A job whose first attempt throws an <see cref="OperationCanceledException"/> that is not the job's own
+    /// cancellation (as an <c>HttpClient</c> timeout does); later attempts succeed.
+    /// </summary>
+    public const string TimesOutOnceJob = "kit.times-out-once";
+
     /// <summary>Registers every probe on the builder.</summary>
     public static JobRunnersBuilder AddProbes(this JobRunnersBuilder jobs)
     {
@@ -54,6 +60,13 @@ public static class ProbeHandlers
                 Probes.Ran(p.Key);
                 return context.Attempt < p.Count
                     ? throw new TimeoutException($"attempt {context.Attempt} timed out")
+                    : ValueTask.CompletedTask;
+            }, o => o.Retry = fastRetry)
+            .AddJob<ProbePayload>(TimesOutOnceJob, (p, context, _) =>
+            {
+                Probes.Ran(p.Key);
+                return context.Attempt < 2
+                    ? throw new TaskCanceledException($"probe job {p.Key}: the request was canceled due to the configured HttpClient.Timeout elapsing")
                     : ValueTask.CompletedTask;
             }, o => o.Retry = fastRetry)
             .AddJob<ProbePayload, ProgressProbeHandler>(ProgressJob)

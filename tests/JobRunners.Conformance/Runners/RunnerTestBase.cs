@@ -42,15 +42,15 @@ public abstract class RunnerTestBase
     }
 
     /// <summary>Builds and starts a host with the runner, the probes, a fresh store and fast maintenance.</summary>
-    protected async Task<RunnerHost> StartHostAsync(IReadOnlyDictionary<string, string?>? overrides = null)
+    protected async Task<RunnerHost> StartHostAsync(IReadOnlyDictionary<string, string?>? overrides = null, Action<JobRunnersBuilder>? configure = null)
     {
-        var host = BuildHost(overrides);
+        var host = BuildHost(overrides, configure);
         await host.StartAsync().ConfigureAwait(false);
         return new RunnerHost(host, Timeout);
     }
 
     /// <summary>Builds (without starting) a host with the runner and the probes.</summary>
-    protected IHost BuildHost(IReadOnlyDictionary<string, string?>? overrides = null)
+    protected IHost BuildHost(IReadOnlyDictionary<string, string?>? overrides = null, Action<JobRunnersBuilder>? configure = null)
     {
         var path = Path.Combine(Path.GetTempPath(), $"jobrunners-kit-{Guid.NewGuid():N}.db");
         _files.Add(path);
@@ -74,6 +74,7 @@ public abstract class RunnerTestBase
         {
             AddRunner(jobs);
             jobs.AddProbes();
+            configure?.Invoke(jobs);
         });
         return builder.Build();
     }

@@ -9,7 +9,7 @@ namespace JobRunners.Tests.Execution;
 
 /// <summary>The executor's decisions, with the store as a seam (its real behaviour is covered by the store suites).</summary>
 [TestFixture]
-public sealed class JobExecutorTests
+public sealed partial class JobExecutorTests
 {
     private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-03-01T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
     private Mock<IJobStore> _store = null!;
@@ -32,10 +32,22 @@ public sealed class JobExecutorTests
         }).Build();
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(_time);
+        _hookSaw.Clear();
+        services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider, LogCapture>();
         services.AddJobRunners(configuration, jobs => jobs
             .AddSynchronousRunner()
             .UseStore(_ => _store.Object)
-            .AddJob<long>("probe", (p, c, ct) => _handler(p, c, ct)));
+            .AddJob<long>("probe", (p, c, ct) => _handler(p, c, ct))
+            .AddJob<long>(HookedJob, (p, c, ct) => _handler(p, c, ct), o => o.OnError = (failure, _) =>
+            {
+                _hookSaw.Add(failure.Exception);
+                return ValueTask.FromResult(RetryDecision.UsePolicy);
+            })
+            .AddTask<ValidatedTaskPayload>(ValidatedTask, (p, _, _) =>
+            {
+                _taskRuns.Add(p.Count);
+                return ValueTask.CompletedTask;
+            }));
         _services = services.BuildServiceProvider();
     }
 
@@ -127,17 +139,6 @@ public sealed class JobExecutorTests
 
         Assert.That(outcome.Kind, Is.EqualTo(JobOutcomeKind.Succeeded));
         Assert.That((_written.Single().Outcome.Kind, _written.Single().ResultMessage), Is.EqualTo((JobOutcomeKind.Succeeded, "done 7")));
-    }
-
-    [Test]
-    public async Task ExecuteJobAsync_HandlerThrowsOperationCanceled_Cancels()
-    {
-        ClaimReturns(Row());
-        CompletionsWritten();
-        _handler = (_, _, _) => throw new OperationCanceledException("user gave up");
-
-        Assert.That((await Executor.ExecuteJobAsync(7)).Kind, Is.EqualTo(JobOutcomeKind.Cancelled));
-        Assert.That(_written.Single().Outcome.Kind, Is.EqualTo(JobOutcomeKind.Cancelled));
     }
 
     [Test]
@@ -258,7 +259,7 @@ public sealed class JobExecutorTests
         var outcome = await Executor.ExecuteJobAsync(7);
 
         Assert.That(outcome.Kind, Is.EqualTo(JobOutcomeKind.NotServed));
-        Assert.That(asked!.JobTypes, Is.EquivalentTo(new[] { "probe" }), "the claim asks only for types this process runs");
+        Assert.That(asked!.JobTypes, Is.EquivalentTo(new[] { "probe", HookedJob, "task:" + ValidatedTask }), "the claim asks only for types this process runs");
     }
 
     [Test]
