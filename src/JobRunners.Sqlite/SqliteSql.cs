@@ -57,10 +57,12 @@ internal static class SqliteSql
         WHERE id = @Id AND status IN ('queued', 'running')
         """;
 
-    // A rescued row keeps its run_at and priority: its next attempt is claimed in its place, ahead of a backlog.
+    // A rescued row keeps its run_at (unless that is still ahead: a row claimed early) and its priority: its next
+    // attempt is claimed in its place, ahead of a backlog.
     public const string RescueExpiredLeases = $"""
         UPDATE job_request
         SET status = CASE WHEN attempts < max_attempts THEN 'queued' ELSE 'failed' END,
+            run_at = CASE WHEN attempts < max_attempts THEN min(run_at, @Now) ELSE run_at END,
             dispatched_at = CASE WHEN attempts < max_attempts THEN NULL ELSE dispatched_at END,
             locked_by = CASE WHEN attempts < max_attempts THEN NULL ELSE locked_by END,
             finished_at = CASE WHEN attempts < max_attempts THEN NULL ELSE @Now END,

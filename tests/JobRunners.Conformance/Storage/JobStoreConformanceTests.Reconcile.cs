@@ -28,6 +28,19 @@ public abstract partial class JobStoreConformanceTests
     }
 
     [Test]
+    public async Task RescueExpiredLeasesAsync_RowClaimedBeforeItWasDue_RequeuedToRunNow()
+    {
+        var job = await InsertAsync(NewJob() with { MaxAttempts = 2, RunAt = Now.AddHours(1) });
+        var claimed = await Store.ClaimAsync(ClaimById(job.Id) with { IgnoreRunAt = true });
+        Assert.That(claimed, Has.Count.EqualTo(1));
+        Time.Advance(Lease + TimeSpan.FromSeconds(1));
+
+        var rescued = await Store.RescueExpiredLeasesAsync();
+
+        Assert.That(rescued.Single().RunAt, Is.EqualTo(Now), "a rescued attempt is never pushed into the future");
+    }
+
+    [Test]
     public async Task Finding10_RetryHandedBackToOutbox_ListedBySweepAsSoonAsDue()
     {
         var job = await InsertRunningAsync(NewJob() with { MaxAttempts = 3, Dispatched = true, Runner = "aws-lambda" });
