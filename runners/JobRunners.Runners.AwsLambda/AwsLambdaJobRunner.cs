@@ -33,12 +33,6 @@ internal sealed class AwsLambdaJobRunner : JobRunnerBase, IDisposable
     /// <summary>The settings, as read and completed from the flat names.</summary>
     public AwsLambdaOptions Options { get; }
 
-    /// <summary>Where job rows live (for the redelivery sweep).</summary>
-    internal IJobStore Store => Services.Store;
-
-    /// <summary>The clock.</summary>
-    internal TimeProvider Clock => Services.TimeProvider;
-
     /// <summary>The Invoke API client (created on first use, once the settings check passed).</summary>
     internal LambdaInvoker Invoker => _invoker.Value;
 
@@ -47,6 +41,12 @@ internal sealed class AwsLambdaJobRunner : JobRunnerBase, IDisposable
     /// invokes the function once it is due.
     /// </summary>
     protected override TimeSpan MaxNativeDelay => TimeSpan.Zero;
+
+    /// <summary>
+    /// Every invocation is of a due row, and the function hands every retry back to the outbox
+    /// (<see cref="DirectInvocation"/>): a row marked dispatched before it was due had its retry hidden by a late mark.
+    /// </summary>
+    protected override bool SendsOnlyDueRows => true;
 
     public override RunnerConfiguration CheckConfiguration()
     {

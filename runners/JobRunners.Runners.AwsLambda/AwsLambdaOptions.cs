@@ -62,13 +62,6 @@ public sealed class AwsLambdaOptions
     public int InvokeRetries { get; set; } = 2;
 
     /// <summary>
-    /// How long a job may stay due, sent and unclaimed before the function is invoked for it again (default
-    /// 15 minutes; zero turns this off). Covers events Lambda accepted but lost or discarded. Set the function's
-    /// maximum event age at or below this, so a re-send never duplicates an event still waiting in Lambda's queue.
-    /// </summary>
-    public TimeSpan RedeliverAfter { get; set; } = TimeSpan.FromMinutes(15);
-
-    /// <summary>
     /// Function side: the longest an invocation waits in place for a job that is not due yet or whose queue is locked
     /// by a running job, before it hands the job to a fresh invocation of itself (default 5 s). Keep it well below
     /// the function's timeout.

@@ -36,9 +36,6 @@ public static class AwsLambdaRunnerExtensions
 
                 options.PostConfigure(o => AwsLambdaSettings.ApplyFallbacks(builder.Configuration, o));
                 services.TryAddSingleton<AwsLambdaJobRunner>();
-
-                // Dispatcher side, next to the outbox: not a worker (the function is the worker).
-                services.AddHostedService<AwsLambdaRedelivery>();
             });
     }
 }

@@ -95,11 +95,6 @@ internal static class AwsLambdaSettings
             missing.Add(new MissingSetting(AwsLambdaOptions.SectionName + ":MaxInlineWait", $"must not be negative (got {options.MaxInlineWait})."));
         }
 
-        if (options.RedeliverAfter < TimeSpan.Zero)
-        {
-            missing.Add(new MissingSetting(AwsLambdaOptions.SectionName + ":RedeliverAfter", $"must not be negative; zero turns redelivery of lost invocations off (got {options.RedeliverAfter})."));
-        }
-
         if (options.SqsConcurrency < 1)
         {
             missing.Add(new MissingSetting(AwsLambdaOptions.SectionName + ":SqsConcurrency", $"must be at least 1 (got {options.SqsConcurrency})."));

@@ -60,12 +60,13 @@ public static class LambdaEventProcessor
         }
         else if (IsScheduled(root))
         {
-            var (rescued, resent, left, redelivered) = await LambdaMaintenance.RunAsync(context, cancellationToken).ConfigureAwait(false);
+            var round = await LambdaMaintenance.RunAsync(context, cancellationToken).ConfigureAwait(false);
             writer.WriteStartObject();
-            writer.WriteNumber("rescued", rescued);
-            writer.WriteNumber("resent", resent);
-            writer.WriteNumber("left", left);
-            writer.WriteNumber("redelivered", redelivered);
+            writer.WriteNumber("rescued", round.Rescued);
+            writer.WriteNumber("resent", round.Resent);
+            writer.WriteNumber("left", round.Left);
+            writer.WriteNumber("redelivered", round.Redelivered);
+            writer.WriteNumber("adopted", round.Adopted);
             writer.WriteEndObject();
         }
         else

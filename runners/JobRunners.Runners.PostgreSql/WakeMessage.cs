@@ -82,15 +82,26 @@ internal readonly record struct WakeMessage(string? JobType, string? Queue, Date
             .ToList();
     }
 
-    /// <summary>The message announcing rows already written (the outbox sending them again).</summary>
+    /// <summary>
+    /// The messages announcing rows already written (the outbox and the reconciler sending them again): one per job
+    /// type and queue for the rows due now, and one per later due time, so a delayed or retrying row adopted with due
+    /// ones still wakes a worker when it comes due (up to <see cref="MaxDueTimes"/> times each; the poll covers more).
+    /// </summary>
     public static IReadOnlyList<string> For(IReadOnlyList<JobRequest> rows, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(rows);
         return rows
             .GroupBy(row => (row.JobType, row.QueueName))
-            .Select(group => Announce(group.Key.JobType, group.Key.QueueName, group.Min(row => row.RunAt), now))
+            .SelectMany(group => group
+                .Select(row => row.RunAt > now ? row.RunAt : now)
+                .Distinct()
+                .Order()
+                .Take(MaxDueTimes)
+                .Select(due => Announce(group.Key.JobType, group.Key.QueueName, due, now)))
             .ToList();
     }
+
+    private const int MaxDueTimes = 32;
 
     private static string Announce(string jobType, string queue, DateTimeOffset due, DateTimeOffset now) =>
         new WakeMessage(jobType, queue, due > now ? due : null).Serialize();

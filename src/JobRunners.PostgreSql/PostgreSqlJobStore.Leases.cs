@@ -28,7 +28,7 @@ public sealed partial class PostgreSqlJobStore
                 {
                     Parameter(request.WorkerId),
                     Parameter(now),
-                    Parameter(now + request.Lease),
+                    LeaseParameter(now, request.Lease),
                     Parameter(request.Limit),
                     Parameter(request.Ids?.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Bigint),
                     Parameter(request.IgnoreRunAt),
@@ -74,7 +74,7 @@ public sealed partial class PostgreSqlJobStore
         {
             var command = new NpgsqlCommand(_sql.ExtendLeases, connection)
             {
-                Parameters = { Parameter(ids.ToArray()), Parameter(lockedBy), Parameter(now + lease), Parameter(now) },
+                Parameters = { Parameter(ids.ToArray()), Parameter(lockedBy), LeaseParameter(now, lease), Parameter(now) },
             };
             await using (command.ConfigureAwait(false))
             {
@@ -165,6 +165,10 @@ public sealed partial class PostgreSqlJobStore
                 rows.Where(r => !r.Rescued).OrderBy(r => r.Id).Select(r => r.ToJobRequest()).ToList());
         }, cancellationToken);
     }
+
+    /// <summary>The lease's end on the store's clock, or its length when the database's clock times leases.</summary>
+    private NpgsqlParameter LeaseParameter(DateTime now, TimeSpan lease) =>
+        LeasesOnDatabaseClock ? Parameter(lease) : Parameter(now + lease);
 
     private ValueTask<bool> ExecuteAsync(string sql, object parameters, CancellationToken cancellationToken) =>
         WithConnectionAsync(

@@ -64,6 +64,31 @@ public sealed partial class PostgreSqlJobStore
             sql.Append(" AND run_at <= @DueBy");
         }
 
+        if (query.NotRunner is not null)
+        {
+            sql.Append(" AND (runner IS NULL OR runner <> @NotRunner)");
+        }
+
+        if (query.JobTypes is not null)
+        {
+            sql.Append(" AND job_type = ANY(@JobTypes)");
+        }
+
+        if (query.DispatchedOnly)
+        {
+            sql.Append(" AND dispatched_at IS NOT NULL");
+        }
+
+        if (query.UnclaimedSince is not null)
+        {
+            sql.Append(" AND dispatched_at <= @UnclaimedSince AND run_at <= @UnclaimedSince");
+        }
+
+        if (query.DispatchedBeforeDue)
+        {
+            sql.Append(" AND dispatched_at < run_at");
+        }
+
         if (query.AfterId is not null)
         {
             sql.Append(" AND id > @AfterId");
@@ -75,6 +100,9 @@ public sealed partial class PostgreSqlJobStore
             CreatedBefore = query.CreatedBefore?.ToUniversalTime(),
             query.Runner,
             DueBy = query.DueBy?.ToUniversalTime(),
+            query.NotRunner,
+            JobTypes = query.JobTypes?.ToArray(),
+            UnclaimedSince = query.UnclaimedSince?.ToUniversalTime(),
             query.AfterId,
             query.Limit,
         };

@@ -18,7 +18,7 @@ public sealed partial class PostgreSqlJobStore : IJobStore, IAsyncDisposable, ID
     /// <param name="options">The connection string and schema.</param>
     /// <param name="timeProvider">The clock for every timestamp the store writes and compares.</param>
     public PostgreSqlJobStore(PostgreSqlStoreOptions options, TimeProvider timeProvider)
-        : this(PostgreSqlDatabase.Create(options), timeProvider)
+        : this(PostgreSqlDatabase.Create(options), timeProvider, options.LeaseClock)
     {
     }
 
@@ -27,11 +27,11 @@ public sealed partial class PostgreSqlJobStore : IJobStore, IAsyncDisposable, ID
     /// <param name="options">The schema; <see cref="PostgreSqlStoreOptions.ConnectionString"/> is not used.</param>
     /// <param name="timeProvider">The clock for every timestamp the store writes and compares.</param>
     public PostgreSqlJobStore(NpgsqlDataSource dataSource, PostgreSqlStoreOptions options, TimeProvider timeProvider)
-        : this(PostgreSqlDatabase.Borrow(dataSource, options), timeProvider)
+        : this(PostgreSqlDatabase.Borrow(dataSource, options), timeProvider, options.LeaseClock)
     {
     }
 
-    private PostgreSqlJobStore(PostgreSqlDatabase db, TimeProvider timeProvider)
+    private PostgreSqlJobStore(PostgreSqlDatabase db, TimeProvider timeProvider, PostgreSqlLeaseClock leaseClock)
     {
         if (timeProvider is null)
         {
@@ -41,11 +41,16 @@ public sealed partial class PostgreSqlJobStore : IJobStore, IAsyncDisposable, ID
 
         _db = db;
         _timeProvider = timeProvider;
-        _sql = new PostgreSqlSql(db.QuotedSchema);
+        LeasesOnDatabaseClock = leaseClock == PostgreSqlLeaseClock.Database
+            || (leaseClock == PostgreSqlLeaseClock.Auto && ReferenceEquals(timeProvider, TimeProvider.System));
+        _sql = new PostgreSqlSql(db.QuotedSchema, LeasesOnDatabaseClock);
     }
 
     /// <inheritdoc />
     public string Name => "postgres";
+
+    /// <summary>True when leases are timed by the database's <c>now()</c> (see <see cref="PostgreSqlStoreOptions.LeaseClock"/>).</summary>
+    public bool LeasesOnDatabaseClock { get; }
 
     /// <summary>The schema holding the store's tables.</summary>
     public string Schema => _db.Schema;

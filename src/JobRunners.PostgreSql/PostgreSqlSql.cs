@@ -1,8 +1,10 @@
 namespace JobRunners.PostgreSql;
 
 /// <summary>
-/// The store's statements for one schema. Time always comes in as a parameter (<c>@Now</c>) from the store's
-/// <see cref="TimeProvider"/>, never from SQL <c>now()</c>, so a fake clock drives leases and delays in tests.
+/// The store's statements for one schema. Time comes in as a parameter (<c>@Now</c>) from the store's
+/// <see cref="TimeProvider"/>, so a fake clock drives delays in tests; leases too, unless they are timed by the
+/// database's <c>now()</c> (the <c>databaseLeaseClock</c> argument): then every host sets and compares lease ends on one
+/// clock, and a host whose clock is skewed cannot rescue live leases.
 /// </summary>
 internal sealed class PostgreSqlSql
 {
@@ -11,8 +13,11 @@ internal sealed class PostgreSqlSql
     // A lease-holder's write: only while the row runs under the caller's lease.
     private const string LeaseGuard = "WHERE id = @Id AND status = 'running' AND locked_by = @LockedBy";
 
-    public PostgreSqlSql(string quotedSchema)
+    public PostgreSqlSql(string quotedSchema, bool databaseLeaseClock = false)
     {
+        // With the database's clock, the lease parameters ($3 of the claim and of the extension) are lengths, not ends.
+        var leaseEnd = databaseLeaseClock ? "now() + $3::interval" : "$3::timestamptz";
+        var leaseNow = databaseLeaseClock ? "now()" : "@Now";
         var table = $"{quotedSchema}.job_request";
         Table = table;
         // Rows in input order from one statement: identity values follow the unnest order, which the store relies
@@ -51,19 +56,19 @@ internal sealed class PostgreSqlSql
             WHERE j.id = m.id AND (j.status <> 'queued' OR j.attempts = m.attempts)
             """;
 
-        // The claim is the migration-installed function (PostgreSqlClaimFunction). $1 worker, $2 now, $3 lease end,
+        // The claim is the migration-installed function (PostgreSqlClaimFunction). $1 worker, $2 now, $3 lease end (or length),
         // $4 limit, $5 ids, $6 ignore run_at, $7 runner, $8 job types, $9 queues, $10 lock space.
         Claim = $"""
-            SELECT {Columns} FROM {quotedSchema}.claim_jobs($1::text, $2::timestamptz, $3::timestamptz,
+            SELECT {Columns} FROM {quotedSchema}.claim_jobs($1::text, $2::timestamptz, {leaseEnd},
                 $4::int, $5::bigint[], $6::boolean, $7::text, $8::text[], $9::text[], $10::text)
             """;
         ReportProgress = $"""
             UPDATE {table} SET progress = @Progress, result_message = coalesce(@Message, result_message), updated_at = @Now
             {LeaseGuard}
             """;
-        // $1 ids, $2 lease holder, $3 lease end, $4 now.
+        // $1 ids, $2 lease holder, $3 lease end (or length), $4 now.
         ExtendLeases = $"""
-            UPDATE {table} SET locked_until = $3, updated_at = $4
+            UPDATE {table} SET locked_until = {leaseEnd}, updated_at = $4
             WHERE id = ANY($1::bigint[]) AND status = 'running' AND locked_by = $2
             RETURNING id
             """;
@@ -73,10 +78,12 @@ internal sealed class PostgreSqlSql
                 locked_until = NULL, updated_at = @Now
             WHERE id = @Id AND status IN ('queued', 'running')
             """;
+        // A rescued row keeps its run_at (unless that is still ahead: a row claimed early) and its priority: its next
+        // attempt is claimed in its place, ahead of a backlog.
         RescueExpiredLeases = $"""
             UPDATE {table}
             SET status = CASE WHEN attempts < max_attempts THEN 'queued' ELSE 'failed' END,
-                run_at = CASE WHEN attempts < max_attempts THEN @Now ELSE run_at END,
+                run_at = CASE WHEN attempts < max_attempts THEN LEAST(run_at, @Now) ELSE run_at END,
                 dispatched_at = CASE WHEN attempts < max_attempts THEN NULL ELSE dispatched_at END,
                 locked_by = CASE WHEN attempts < max_attempts THEN NULL ELSE locked_by END,
                 finished_at = CASE WHEN attempts < max_attempts THEN NULL ELSE @Now END,
@@ -84,14 +91,17 @@ internal sealed class PostgreSqlSql
                 last_error = 'Lease expired: worker ''' || coalesce(locked_by, '') || ''' stopped renewing its lease during attempt '
                     || attempts || ' (the process probably stopped).',
                 updated_at = @Now
-            WHERE status = 'running' AND locked_until < @Now
+            WHERE status = 'running' AND locked_until < {leaseNow}
             RETURNING {Columns}
             """;
+        // The grace lets an in-flight dispatch mark its row; a row a worker already claimed (a retry handed back to the
+        // outbox) has no dispatch in flight and is listed as soon as it is due.
         Sweep = $"""
             WITH rescued AS ({RescueExpiredLeases}),
             undispatched AS (
                 SELECT {Columns} FROM {table}
-                WHERE status = 'queued' AND dispatched_at IS NULL AND run_at <= @Now AND created_at < @UndispatchedBefore
+                WHERE status = 'queued' AND dispatched_at IS NULL AND run_at <= @Now AND @UndispatchedBefore::timestamptz IS NOT NULL
+                  AND (created_at < @UndispatchedBefore OR started_at IS NOT NULL)
                 ORDER BY id LIMIT @Limit)
             SELECT true AS Rescued, rescued.* FROM rescued
             UNION ALL

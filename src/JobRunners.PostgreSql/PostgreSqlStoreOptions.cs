@@ -17,4 +17,11 @@ public sealed class PostgreSqlStoreOptions
     /// not starting with a digit; used as written (case-sensitive). Default: <see cref="DefaultSchema"/>.
     /// </summary>
     public string Schema { get; set; } = DefaultSchema;
+
+    /// <summary>
+    /// Which clock times leases (default <see cref="PostgreSqlLeaseClock.Auto"/>: the database's own clock in
+    /// production, the given <see cref="TimeProvider"/> when a test passes a fake one). Due times (<c>run_at</c>) and
+    /// the other timestamps always come from the store's <see cref="TimeProvider"/>.
+    /// </summary>
+    public PostgreSqlLeaseClock LeaseClock { get; set; } = PostgreSqlLeaseClock.Auto;
 }

@@ -64,6 +64,31 @@ public sealed partial class SqliteJobStore
             sql.Append(" AND run_at <= @DueBy");
         }
 
+        if (query.NotRunner is not null)
+        {
+            sql.Append(" AND (runner IS NULL OR runner <> @NotRunner)");
+        }
+
+        if (query.JobTypes is not null)
+        {
+            sql.Append(" AND job_type IN (SELECT value FROM json_each(@JobTypes))");
+        }
+
+        if (query.DispatchedOnly)
+        {
+            sql.Append(" AND dispatched_at IS NOT NULL");
+        }
+
+        if (query.UnclaimedSince is not null)
+        {
+            sql.Append(" AND dispatched_at <= @UnclaimedSince AND run_at <= @UnclaimedSince");
+        }
+
+        if (query.DispatchedBeforeDue)
+        {
+            sql.Append(" AND dispatched_at < run_at");
+        }
+
         if (query.AfterId is not null)
         {
             sql.Append(" AND id > @AfterId");
@@ -75,6 +100,9 @@ public sealed partial class SqliteJobStore
             CreatedBefore = UnixTime.ToMilliseconds(query.CreatedBefore),
             query.Runner,
             DueBy = UnixTime.ToMilliseconds(query.DueBy),
+            query.NotRunner,
+            JobTypes = SqliteSql.JsonList(query.JobTypes),
+            UnclaimedSince = UnixTime.ToMilliseconds(query.UnclaimedSince),
             query.AfterId,
             query.Limit,
         };

@@ -57,10 +57,12 @@ internal static class SqliteSql
         WHERE id = @Id AND status IN ('queued', 'running')
         """;
 
+    // A rescued row keeps its run_at (unless that is still ahead: a row claimed early) and its priority: its next
+    // attempt is claimed in its place, ahead of a backlog.
     public const string RescueExpiredLeases = $"""
         UPDATE job_request
         SET status = CASE WHEN attempts < max_attempts THEN 'queued' ELSE 'failed' END,
-            run_at = CASE WHEN attempts < max_attempts THEN @Now ELSE run_at END,
+            run_at = CASE WHEN attempts < max_attempts THEN min(run_at, @Now) ELSE run_at END,
             dispatched_at = CASE WHEN attempts < max_attempts THEN NULL ELSE dispatched_at END,
             locked_by = CASE WHEN attempts < max_attempts THEN NULL ELSE locked_by END,
             finished_at = CASE WHEN attempts < max_attempts THEN NULL ELSE @Now END,
@@ -72,10 +74,11 @@ internal static class SqliteSql
         RETURNING {Columns}
         """;
 
-    // The outbox's rows; those the same sweep just rescued are reported as rescued only.
+    // The outbox's rows; those the same sweep just rescued are reported as rescued only. The grace lets an in-flight
+    // dispatch mark its row; a row a worker already claimed (a retry handed back to the outbox) is listed once due.
     public const string ListUndispatched = $"""
         SELECT {Columns} FROM job_request
-        WHERE status = 'queued' AND dispatched_at IS NULL AND run_at <= @Now AND created_at < @Before
+        WHERE status = 'queued' AND dispatched_at IS NULL AND run_at <= @Now AND (created_at < @Before OR started_at IS NOT NULL)
           AND id NOT IN (SELECT value FROM json_each(@Rescued))
         ORDER BY id LIMIT @Limit
         """;

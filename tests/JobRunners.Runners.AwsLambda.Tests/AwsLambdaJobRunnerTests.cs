@@ -88,7 +88,7 @@ public sealed class AwsLambdaJobRunnerTests : LambdaTestBase
     [Test]
     public async Task Redelivery_InvocationAcceptedButLost_FunctionInvokedAgainAfterRedeliverAfter()
     {
-        await using var host = await StartHostAsync(new Dictionary<string, string?> { ["JobRunners:AwsLambda:RedeliverAfter"] = "00:00:01" });
+        await using var host = await StartHostAsync(new Dictionary<string, string?> { ["JobRunners:RedeliverAfter"] = "00:00:01" });
         var key = NewKey();
 
         // A row marked dispatched whose event never reached the function (Lambda lost or discarded it).

@@ -12,6 +12,24 @@ public sealed record QueuedQuery
     /// <summary>Only rows taken by this runner.</summary>
     public string? Runner { get; init; }
 
+    /// <summary>Only rows another runner took: their <c>runner</c> is not this one, or unset (a switch of runners).</summary>
+    public string? NotRunner { get; init; }
+
+    /// <summary>Only rows of these job types; null for any.</summary>
+    public IReadOnlyCollection<string>? JobTypes { get; init; }
+
+    /// <summary>Only rows the backend accepted (a <c>dispatched_at</c>).</summary>
+    public bool DispatchedOnly { get; init; }
+
+    /// <summary>
+    /// Only rows marked dispatched, and due, at or before this time: still queued, such a row has waited unclaimed
+    /// since then (the reconciler's lost messages).
+    /// </summary>
+    public DateTimeOffset? UnclaimedSince { get; init; }
+
+    /// <summary>Only rows marked dispatched before they were due (<c>dispatched_at &lt; run_at</c>).</summary>
+    public bool DispatchedBeforeDue { get; init; }
+
     /// <summary>Only rows due by this time.</summary>
     public DateTimeOffset? DueBy { get; init; }
 

@@ -32,6 +32,21 @@ public sealed class JobRunnersOptions
     /// <summary>How old an undispatched row must be before the outbox re-sends it (default 30 s), so an in-flight dispatch can finish.</summary>
     public TimeSpan OutboxGrace { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a job handed to a broker (SQS, Azure, Lambda) may stay due and unclaimed before maintenance sends it
+    /// again (default 15 minutes; zero turns this off). Covers messages the backend lost, purged, expired or
+    /// dead-lettered; a duplicate is harmless, since only the worker that wins the row's claim runs it. Keep it
+    /// longer than a backlog usually takes to drain, or each round adds duplicates to it.
+    /// </summary>
+    public TimeSpan RedeliverAfter { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Hand queued jobs that another runner accepted (rows left behind by a switch of <c>JOB_RUNNER</c>) to this
+    /// process's runner (default true). Turn it off only when processes with different runners share one store on
+    /// purpose.
+    /// </summary>
+    public bool AdoptOtherRunners { get; set; } = true;
+
     /// <summary>Apply store migrations when the host starts (default true).</summary>
     public bool MigrateOnStartup { get; set; } = true;
 
@@ -65,6 +80,16 @@ public sealed class JobRunnersOptions
         if (MaintenanceInterval <= TimeSpan.Zero)
         {
             problems.Add($"{SectionName}:MaintenanceInterval must be positive (got {MaintenanceInterval}).");
+        }
+
+        if (OutboxGrace < TimeSpan.Zero)
+        {
+            problems.Add($"{SectionName}:OutboxGrace must not be negative (got {OutboxGrace}).");
+        }
+
+        if (RedeliverAfter < TimeSpan.Zero)
+        {
+            problems.Add($"{SectionName}:RedeliverAfter must not be negative; zero turns re-sending of lost messages off (got {RedeliverAfter}).");
         }
 
         if (string.IsNullOrWhiteSpace(WorkerId))

@@ -76,6 +76,14 @@ public static class JobRunnersServiceCollectionExtensions
             descriptor.ConfigureWorker?.Invoke(services);
         }
 
+        services.AddSingleton(sp => new JobMaintenance(
+            sp.GetRequiredService<IJobStore>(),
+            sp.GetRequiredService<IJobRunner>(),
+            sp.GetRequiredService<JobRegistry>(),
+            sp.GetRequiredService<IOptions<JobRunnersOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<JobMaintenance>>(),
+            sp.GetRequiredService<StaleJobHooks>()));
         services.AddSingleton<JobMaintenanceService>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<JobMaintenanceService>());
 

@@ -33,6 +33,9 @@ public abstract class RunnerTestBase
     /// <summary>The setting names the configuration check must report for <see cref="UnconfiguredSettings"/>.</summary>
     protected virtual IReadOnlyList<string> ExpectedMissingSettings => [];
 
+    /// <summary>A clock for the next host to use instead of the system clock; null for the system clock.</summary>
+    protected TimeProvider? HostClock { get; set; }
+
     /// <summary>Registers the runner under test.</summary>
     protected abstract void AddRunner(JobRunnersBuilder jobs);
 
@@ -70,6 +73,11 @@ public abstract class RunnerTestBase
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
+        if (HostClock is { } clock)
+        {
+            builder.Services.AddSingleton(clock);
+        }
+
         builder.Services.AddJobRunners(builder.Configuration, jobs =>
         {
             AddRunner(jobs);

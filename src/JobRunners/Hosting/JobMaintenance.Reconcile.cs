@@ -1,0 +1,129 @@
+using JobRunners.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace JobRunners;
+
+/// <content>
+/// The reconciler: the row is the one authority, so a queued row nobody will claim is sent again through this
+/// process's runner. Three kinds, found by what the runner says about itself, not by its type:
+/// <list type="bullet">
+/// <item><b>Lost messages</b> (<see cref="JobRunnerBase.MessagesCanBeLost"/>): a row marked dispatched, due and
+/// unclaimed for <see cref="JobRunnersOptions.RedeliverAfter"/>; its message was lost, purged, expired or
+/// dead-lettered.</item>
+/// <item><b>Hidden retries</b> (<see cref="JobRunnerBase.SendsOnlyDueRows"/>): a row marked dispatched before it was
+/// due was marked by a late write after a fast worker had already handed its retry back; sent as soon as due.</item>
+/// <item><b>Adoption</b> (<see cref="JobRunnersOptions.AdoptOtherRunners"/>): a queued row another runner accepted
+/// (a switch of <c>JOB_RUNNER</c> left its message on a backend nobody reads). Sent once the active runner can hold
+/// it (at once where it holds delays natively, else when due) and marked as this runner's. Undispatched rows of any
+/// runner are the outbox's already.</item>
+/// </list>
+/// </content>
+public sealed partial class JobMaintenance
+{
+    private async ValueTask<(int Redelivered, int Adopted)> ReconcileAsync(JobRunnerBase runner, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var redelivered = 0;
+        if (runner.SendsOnlyDueRows)
+        {
+            var (sent, refused) = await SendEachPageAsync(runner, new QueuedQuery { Runner = runner.Name, DueBy = now, DispatchedBeforeDue = true }, "was marked dispatched before it was due (a retry hidden by a late dispatch mark)", LogLevel.Information, cancellationToken).ConfigureAwait(false);
+            redelivered += sent;
+            if (refused)
+            {
+                return (redelivered, 0);
+            }
+        }
+
+        if (runner.MessagesCanBeLost && _options.RedeliverAfter > TimeSpan.Zero)
+        {
+            var (sent, refused) = await SendEachPageAsync(runner, new QueuedQuery { Runner = runner.Name, UnclaimedSince = now - _options.RedeliverAfter }, $"was sent but stayed unclaimed for {_options.RedeliverAfter} (its message was lost, purged, expired or dead-lettered)", LogLevel.Warning, cancellationToken).ConfigureAwait(false);
+            redelivered += sent;
+            if (refused)
+            {
+                return (redelivered, 0);
+            }
+        }
+
+        return (redelivered, _options.AdoptOtherRunners ? await AdoptAsync(runner, now, cancellationToken).ConfigureAwait(false) : 0);
+    }
+
+    private async ValueTask<(int Sent, bool Refused)> SendEachPageAsync(JobRunnerBase runner, QueuedQuery query, string reason, LogLevel level, CancellationToken cancellationToken)
+    {
+        var total = new List<JobRequest>();
+        var refused = false;
+        await foreach (var page in PagesAsync(query, cancellationToken).ConfigureAwait(false))
+        {
+            var (sent, error) = await SendAsync(runner, page, cancellationToken).ConfigureAwait(false);
+            total.AddRange(sent);
+            if (error is not null)
+            {
+                refused = true;
+                break;
+            }
+        }
+
+        if (total.Count > 0)
+        {
+            _logger.Log(level, "Sent {Count} job(s) to {Runner} again: each {Reason}. Jobs: {JobIds}.", total.Count, runner.Name, reason, Describe(total));
+        }
+
+        return (total.Count, refused);
+    }
+
+    private async ValueTask<int> AdoptAsync(JobRunnerBase runner, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var limit = runner.NativeDelayLimit;
+        var query = new QueuedQuery
+        {
+            NotRunner = runner.Name,
+            DispatchedOnly = true,
+            JobTypes = [.. _registry.JobNames],
+            DueBy = limit == TimeSpan.MaxValue ? null : now + limit,
+        };
+        var bySource = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        await foreach (var page in PagesAsync(query, cancellationToken).ConfigureAwait(false))
+        {
+            var (sent, refused) = await SendAsync(runner, page, cancellationToken).ConfigureAwait(false);
+            foreach (var row in sent)
+            {
+                var source = row.Runner ?? "(none)";
+                bySource[source] = bySource.GetValueOrDefault(source) + 1;
+            }
+
+            if (refused is not null)
+            {
+                break;
+            }
+        }
+
+        foreach (var (source, count) in bySource)
+        {
+            _logger.LogWarning("Adopted {Count} queued job(s) that the {FromRunner} runner had accepted: this process runs {Runner}, so they were sent through it (JOB_RUNNER changed, or processes sharing this store disagree).", count, source, runner.Name);
+        }
+
+        return bySource.Values.Sum();
+    }
+
+    /// <summary>The first ids and types, enough to find the rows without flooding the log.</summary>
+    private static string Describe(List<JobRequest> rows) =>
+        string.Join(", ", rows.Take(10).Select(r => $"{r.Id} ({r.JobType})")) + (rows.Count > 10 ? $" and {rows.Count - 10} more" : "");
+
+    /// <summary>Every page of rows the query finds, oldest first.</summary>
+    private async IAsyncEnumerable<IReadOnlyList<JobRequest>> PagesAsync(QueuedQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var page = await _store.ListQueuedAsync(query, cancellationToken).ConfigureAwait(false);
+            if (page.Count > 0)
+            {
+                yield return page;
+            }
+
+            if (page.Count < query.Limit)
+            {
+                yield break;
+            }
+
+            query = query with { AfterId = page[^1].Id };
+        }
+    }
+}

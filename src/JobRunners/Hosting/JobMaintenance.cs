@@ -1,0 +1,123 @@
+using JobRunners.Hosting;
+using JobRunners.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace JobRunners;
+
+/// <summary>
+/// Keeps every accepted job moving, one round at a time: rescues rows whose worker died (lapsed lease), hands rows
+/// the backend never accepted to the runner (the outbox), re-sends rows whose message was lost and adopts rows another
+/// runner accepted (the reconciler), and prunes finished rows. A long-running host runs a round every
+/// <see cref="JobRunnersOptions.MaintenanceInterval"/>; a deployment without one (a scheduled function) calls
+/// <see cref="RunOnceAsync"/>. Every send is safe to repeat: only the worker that wins a row's claim runs it.
+/// </summary>
+public sealed partial class JobMaintenance
+{
+    // Rows handed to the runner per batch call.
+    private const int SendBatch = 100;
+
+    private readonly IJobStore _store;
+    private readonly IJobRunner _runner;
+    private readonly JobRegistry _registry;
+    private readonly JobRunnersOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<JobMaintenance> _logger;
+    private readonly StaleJobHooks _staleHooks;
+
+    internal JobMaintenance(IJobStore store, IJobRunner runner, JobRegistry registry, IOptions<JobRunnersOptions> options, TimeProvider time, ILogger<JobMaintenance> logger, StaleJobHooks staleHooks)
+    {
+        _store = store;
+        _runner = runner;
+        _registry = registry;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        _staleHooks = staleHooks;
+    }
+
+    /// <summary>
+    /// One round: one sweep of the store (rescue lapsed leases, list what the outbox must send), the outbox's sends,
+    /// the reconciler's sends, and (when <paramref name="prune"/>) pruning.
+    /// </summary>
+    /// <param name="prune">Also delete finished rows past their retention.</param>
+    /// <param name="cancellationToken">Stops the round.</param>
+    public async ValueTask<MaintenanceRound> RunOnceAsync(bool prune = false, CancellationToken cancellationToken = default)
+    {
+        var now = _time.GetUtcNow();
+        var outbox = _runner as JobRunnerBase;
+        var sweep = await _store.SweepAsync(new SweepRequest { UndispatchedBefore = outbox is null ? null : now - _options.OutboxGrace }, cancellationToken).ConfigureAwait(false);
+        await _staleHooks.NotifyAsync(sweep.Rescued, cancellationToken).ConfigureAwait(false);
+
+        var resent = 0;
+        var left = 0;
+        var (redelivered, adopted) = (0, 0);
+        if (outbox is not null)
+        {
+            // Rescued rows that are queued again have no dispatched_at: the outbox hands them over with the others.
+            var pending = sweep.Rescued.Where(r => r.Status == JobStatus.Queued).Concat(sweep.Undispatched).ToList();
+            var (sent, refused) = await SendAsync(outbox, pending, cancellationToken).ConfigureAwait(false);
+            resent = sent.Count;
+            left = pending.Count - sent.Count;
+            if (sent.Count > 0)
+            {
+                _logger.LogInformation("The outbox re-sent {Count} job(s) to {Runner}.", sent.Count, outbox.Name);
+            }
+
+            if (refused is null)
+            {
+                (redelivered, adopted) = await ReconcileAsync(outbox, now, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var pruned = prune ? await PruneAsync(now, cancellationToken).ConfigureAwait(false) : 0;
+        return new MaintenanceRound(sweep.Rescued.Count, resent, left, redelivered, adopted, pruned);
+    }
+
+    /// <summary>
+    /// Sends rows in batches; stops at the first batch with a refusal (the backend is failing: the rest stay queued
+    /// for the next round rather than each failing in turn). Returns the rows accepted, and the first refusal.
+    /// </summary>
+    private async ValueTask<(List<JobRequest> Sent, Exception? Refused)> SendAsync(JobRunnerBase runner, IReadOnlyList<JobRequest> rows, CancellationToken cancellationToken)
+    {
+        var sent = new List<JobRequest>(rows.Count);
+        foreach (var batch in rows.Chunk(SendBatch))
+        {
+            IReadOnlyList<Exception?> errors;
+            try
+            {
+                errors = await runner.RedispatchManyAsync(batch, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                errors = [.. batch.Select(_ => ex)];
+            }
+
+            sent.AddRange(batch.Where((_, i) => errors[i] is null));
+            if (errors.Select((e, i) => (e, i)).FirstOrDefault(x => x.e is not null) is ({ } error, var index))
+            {
+                _logger.LogWarning(error, "{Runner} did not accept job {JobId} ({JobType}); it stays queued and is tried again next round.", runner.Name, batch[index].Id, batch[index].JobType);
+                return (sent, error);
+            }
+        }
+
+        return (sent, null);
+    }
+
+    private async Task<int> PruneAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var pruned = 0;
+        var custom = new List<string>();
+        foreach (var jobType in _registry.JobNames)
+        {
+            if (_registry.FindJob(jobType)?.Options.Retention is { } retention)
+            {
+                custom.Add(jobType);
+                pruned += await _store.PruneAsync(now - retention, jobType, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        // Everything else, including types registered only in other processes, keeps the global retention.
+        return pruned + await _store.PruneAsync(now - _options.Retention, null, custom, cancellationToken).ConfigureAwait(false);
+    }
+}
