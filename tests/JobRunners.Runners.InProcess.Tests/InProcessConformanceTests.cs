@@ -9,5 +9,7 @@ public sealed class InProcessConformanceTests : RunnerConformanceTests
 {
     protected override string RunnerName => "in-process";
 
+    protected override IReadOnlyDictionary<string, string?>? ShortShutdownSettings => new Dictionary<string, string?> { ["JobRunners:InProcess:ShutdownTimeout"] = "00:00:00.200" };
+
     protected override void AddRunner(JobRunnersBuilder jobs) => jobs.AddInProcessRunner();
 }

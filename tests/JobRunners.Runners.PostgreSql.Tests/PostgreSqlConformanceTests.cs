@@ -11,6 +11,8 @@ public sealed class PostgreSqlConformanceTests : RunnerConformanceTests
 
     protected override string RunnerName => "postgres";
 
+    protected override IReadOnlyDictionary<string, string?>? ShortShutdownSettings => new Dictionary<string, string?> { ["JobRunners:PostgreSql:ShutdownTimeout"] = "00:00:00.200" };
+
     protected override IReadOnlyDictionary<string, string?>? UnconfiguredSettings =>
         new Dictionary<string, string?> { ["ConnectionStrings:JobRunners"] = "" };
 
