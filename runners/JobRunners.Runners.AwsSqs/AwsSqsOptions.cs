@@ -56,6 +56,13 @@ public sealed class AwsSqsOptions
     /// </summary>
     public TimeSpan ReceiveWaitTime { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// How long one try of a call to SQS may take before it is abandoned (default 10 s); a receive may take
+    /// <see cref="ReceiveWaitTime"/> longer. Each call is tried at most 3 times, so while SQS does not answer a
+    /// dispatch fails within about 3 × this and its row is left to the outbox.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The worker's settings (concurrency, visibility timeout, heartbeat, backoff), section <c>JobRunners:AwsSqs:Worker</c>.</summary>
     public QueueWorkerOptions Worker { get; set; } = new();
 }

@@ -14,6 +14,7 @@ internal static class AwsSqsSettings
     public const string SecretAccessKey = AwsSqsOptions.SectionName + ":SecretAccessKey";
     public const string SessionToken = AwsSqsOptions.SectionName + ":SessionToken";
     public const string ReceiveWaitTime = AwsSqsOptions.SectionName + ":ReceiveWaitTime";
+    public const string RequestTimeout = AwsSqsOptions.SectionName + ":RequestTimeout";
     public const string Worker = AwsSqsOptions.SectionName + ":Worker";
 
     /// <summary>The name a missing-credentials report goes under: no single setting supplies them.</summary>
@@ -24,6 +25,9 @@ internal static class AwsSqsSettings
 
     /// <summary>SQS long polling waits at most 20 seconds.</summary>
     public static readonly TimeSpan MaxReceiveWait = TimeSpan.FromSeconds(20);
+
+    /// <summary>The longest per-try timeout accepted: past it an SQS outage holds callers for many minutes.</summary>
+    public static readonly TimeSpan MaxRequestTimeout = TimeSpan.FromMinutes(5);
 
     /// <summary>Reads the flat names (environment variables such as <c>AWS_REGION</c>) over the bound section.</summary>
     public static void ApplyFlatNames(IConfiguration configuration, AwsSqsOptions options)
@@ -70,6 +74,11 @@ internal static class AwsSqsSettings
         if (options.ReceiveWaitTime < TimeSpan.Zero || options.ReceiveWaitTime > MaxReceiveWait)
         {
             missing.Add(new MissingSetting(ReceiveWaitTime, $"must be between 0 and 20 seconds, SQS's longest poll (got {options.ReceiveWaitTime})."));
+        }
+
+        if (options.RequestTimeout <= TimeSpan.Zero || options.RequestTimeout > MaxRequestTimeout)
+        {
+            missing.Add(new MissingSetting(RequestTimeout, $"must be more than 0 and at most 5 minutes (got {options.RequestTimeout})."));
         }
 
         var worker = options.Worker ?? new QueueWorkerOptions();

@@ -47,7 +47,7 @@ internal sealed partial class AwsSqsWorker : QueueWorker<Message>
             ReceiveMessageResponse response;
             try
             {
-                response = await _queue.Client.ReceiveMessageAsync(request, cancellationToken).ConfigureAwait(false);
+                response = await _queue.ReceiveClient.ReceiveMessageAsync(request, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (SqsErrors.IsFatal(ex))
             {

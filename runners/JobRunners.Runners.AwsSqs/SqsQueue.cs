@@ -18,6 +18,7 @@ internal sealed class SqsQueue : IDisposable
     private readonly Lock _lock = new();
     private (AWSCredentials? Credentials, string? Problem)? _credentials;
     private AmazonSQSClient? _client;
+    private AmazonSQSClient? _receiveClient;
     private SqsQueueAttributes? _attributes;
 
     public SqsQueue(IOptions<AwsSqsOptions> options, ILogger<SqsQueue> logger)
@@ -35,7 +36,7 @@ internal sealed class SqsQueue : IDisposable
     /// <summary>True for a FIFO queue (its URL ends in <c>.fifo</c>).</summary>
     public bool IsFifo => IsFifoUrl(Options.QueueUrl);
 
-    /// <summary>The client, created on first use.</summary>
+    /// <summary>The client for every call but the long-poll receive, created on first use.</summary>
     /// <exception cref="JobRunnerException">The runner is not fully configured.</exception>
     public AmazonSQSClient Client
     {
@@ -43,21 +44,28 @@ internal sealed class SqsQueue : IDisposable
         {
             lock (_lock)
             {
-                if (_client is null)
-                {
-                    var config = CreateConfig();
-                    var (credentials, problem) = ResolveCredentials(config);
-                    var missing = AwsSqsSettings.Check(Options);
-                    if (credentials is null || missing.Count > 0)
-                    {
-                        var all = missing.Select(m => m.ToString()).Append(problem is null ? null : $"{AwsSqsSettings.Credentials} ({problem})").OfType<string>();
-                        throw new JobRunnerException("The aws-sqs runner is not fully configured: " + string.Join("; ", all));
-                    }
+                return _client ??= CreateClient(Options.RequestTimeout);
+            }
+        }
+    }
 
-                    _client = new AmazonSQSClient(credentials, config);
+    /// <summary>
+    /// The client for receives, whose tries may also take the long-poll wait. Separate because the SDK sets the
+    /// timeout per client: one allowing the long poll would let every send hang that much longer in an outage.
+    /// </summary>
+    /// <exception cref="JobRunnerException">The runner is not fully configured.</exception>
+    public AmazonSQSClient ReceiveClient
+    {
+        get
+        {
+            lock (_lock)
+            {
+                if (Options.ReceiveWaitTime <= TimeSpan.Zero)
+                {
+                    return _client ??= CreateClient(Options.RequestTimeout);
                 }
 
-                return _client;
+                return _receiveClient ??= CreateClient(Options.ReceiveWaitTime + Options.RequestTimeout);
             }
         }
     }
@@ -130,7 +138,27 @@ internal sealed class SqsQueue : IDisposable
         {
             _client?.Dispose();
             _client = null;
+            _receiveClient?.Dispose();
+            _receiveClient = null;
         }
+    }
+
+    // Called under _lock.
+    private AmazonSQSClient CreateClient(TimeSpan timeout)
+    {
+        var config = CreateConfig();
+
+        // Each try is bounded; the default (100 s) would hold callers for minutes while SQS does not answer.
+        config.Timeout = timeout;
+        var (credentials, problem) = ResolveCredentials(config);
+        var missing = AwsSqsSettings.Check(Options);
+        if (credentials is null || missing.Count > 0)
+        {
+            var all = missing.Select(m => m.ToString()).Append(problem is null ? null : $"{AwsSqsSettings.Credentials} ({problem})").OfType<string>();
+            throw new JobRunnerException("The aws-sqs runner is not fully configured: " + string.Join("; ", all));
+        }
+
+        return new AmazonSQSClient(credentials, config);
     }
 
     private AmazonSQSConfig CreateConfig()
@@ -150,10 +178,8 @@ internal sealed class SqsQueue : IDisposable
         }
 
         // Fail fast during an outage: a failed dispatch leaves its row to the outbox and the worker has its own
-        // back-off, so the SDK's default of several retries, each allowed 100 s, would only stall callers. Each call
-        // may take as long as a long poll plus a margin.
+        // back-off, so the SDK's default of several retries would only stall callers.
         config.MaxErrorRetry = 2;
-        config.Timeout = Options.ReceiveWaitTime + TimeSpan.FromSeconds(5);
         return config;
     }
 

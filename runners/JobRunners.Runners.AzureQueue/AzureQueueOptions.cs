@@ -53,6 +53,14 @@ public sealed class AzureQueueOptions
     /// </summary>
     public TimeSpan? TaskTimeToLive { get; set; }
 
+    /// <summary>
+    /// How long one try of a call to the queue service may take before it is abandoned (default 10 s). Each call is
+    /// tried at most 3 times, so while the service does not answer a dispatch fails within about
+    /// 3 × this plus 2.2 s and its row is left to the outbox. Azure queues have no long polling, so no call
+    /// legitimately waits longer than a slow answer.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How many sends a batch dispatch makes at once; Azure queues have no batch send (default 16).</summary>
     public int SendConcurrency { get; set; } = 16;
 

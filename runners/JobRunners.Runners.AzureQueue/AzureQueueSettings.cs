@@ -13,6 +13,9 @@ internal static partial class AzureQueueSettings
     public const string QueueNameKey = AzureQueueOptions.SectionName + ":QueueName";
     public const string QueueNameFlat = "JOBRUNNERS_AZURE_QUEUE_NAME";
 
+    /// <summary>The longest per-try timeout accepted: past it a dead service holds callers for many minutes.</summary>
+    public static readonly TimeSpan MaxRequestTimeout = TimeSpan.FromMinutes(5);
+
     /// <summary>
     /// Fills the connection string and queue name from their flat names. The deployment's environment variable
     /// wins, then the runner's own setting, then the application-wide <c>ConnectionStrings:AzureStorage</c>.
@@ -60,6 +63,11 @@ internal static partial class AzureQueueSettings
         if (options.SendConcurrency < 1)
         {
             missing.Add(new MissingSetting(AzureQueueOptions.SectionName + ":SendConcurrency", $"must be at least 1 (got {options.SendConcurrency})"));
+        }
+
+        if (options.RequestTimeout <= TimeSpan.Zero || options.RequestTimeout > MaxRequestTimeout)
+        {
+            missing.Add(new MissingSetting(AzureQueueOptions.SectionName + ":RequestTimeout", $"must be more than 0 and at most 5 minutes (got {options.RequestTimeout})"));
         }
 
         if (options.TaskTimeToLive is { } ttl && ttl < TimeSpan.FromSeconds(1))

@@ -154,7 +154,7 @@ internal sealed class AzureQueueTransport
         options.Retry.MaxRetries = 2;
 
         // The SDK allows 100 s per try by default: an unreachable host would hold a dispatch for minutes.
-        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
+        options.Retry.NetworkTimeout = Options.RequestTimeout;
         if (handleUndecodable)
         {
             options.MessageDecodingFailed += OnMessageDecodingFailedAsync;

@@ -14,6 +14,9 @@ public sealed class AwsLambdaConformanceTests : RunnerConformanceTests
 {
     protected override string RunnerName => "aws-lambda";
 
+    // ShortShutdownSettings stays null: jobs run in the function (here the forwarded invocation), which stopping
+    // the dispatching host does not interrupt; an invocation cut off by its timeout is rescued when its lease lapses.
+
     protected override IReadOnlyDictionary<string, string?>? UnconfiguredSettings => new Dictionary<string, string?>
     {
         ["JobRunners:AwsLambda:FunctionName"] = "",

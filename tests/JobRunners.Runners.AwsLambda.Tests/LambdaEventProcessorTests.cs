@@ -82,6 +82,30 @@ public sealed class LambdaEventProcessorTests : LambdaTestBase
     }
 
     [Test]
+    public async Task Finding03_UnservedJobType_OnSqsEvent_LeftQueuedAndReturnedAsItemFailure()
+    {
+        // An older function version without the handler gets the job (a rolling deploy): not an attempt.
+        await using var host = await StartHostAsync();
+        var okKey = NewKey();
+        var unserved = await InsertAsync(host, "lambda.registered-elsewhere", NewKey(), runner: "aws-sqs");
+        var ok = await InsertAsync(host, ProbeHandlers.OkJob, okKey, runner: "aws-sqs");
+
+        var answer = await ProcessAsync(host, SqsEvent("jobs", ("m-unserved", JobEnvelope.ForJob(unserved).Serialize()), ("m-ok", JobEnvelope.ForJob(ok).Serialize())));
+
+        var left = await host.Store.GetAsync(unserved.Id);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(FailureIds(answer), Is.EqualTo(new[] { "m-unserved" }), "kept on the queue for a function that has the handler");
+            Assert.That(left!.Status, Is.EqualTo(JobStatus.Queued), "not failed");
+            Assert.That(left.Attempts, Is.Zero, "no attempt is counted");
+            Assert.That(left.LastError, Is.Null);
+            Assert.That(left.LockedBy, Is.Null, "not claimed");
+            Assert.That((await host.Store.GetAsync(ok.Id))!.Status, Is.EqualTo(JobStatus.Succeeded), "the rest of the batch runs");
+            Assert.That(Probes.RunCount(okKey), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
     public async Task SqsEvent_FifoQueueFirstRecordFails_ReportsItAndEveryLaterRecordWithoutRunningThem()
     {
         await using var host = await StartHostAsync();

@@ -60,6 +60,7 @@ public sealed class AwsSqsConfigurationTests
             AccessKeyId = "a",
             SecretAccessKey = "b",
             ReceiveWaitTime = TimeSpan.FromSeconds(30),
+            RequestTimeout = TimeSpan.Zero,
             Worker = new QueueWorkerOptions { Concurrency = 0, VisibilityTimeout = TimeSpan.FromHours(13) },
         };
         using var queue = QueueWith(options);
@@ -69,7 +70,7 @@ public sealed class AwsSqsConfigurationTests
         Assert.That(names, Is.EquivalentTo(new[]
         {
             "JobRunners:AwsSqs:QueueUrl", "JobRunners:AwsSqs:ServiceUrl", "JobRunners:AwsSqs:DeadLetterQueueUrl",
-            "JobRunners:AwsSqs:ReceiveWaitTime", "JobRunners:AwsSqs:Worker", "JobRunners:AwsSqs:Worker",
+            "JobRunners:AwsSqs:ReceiveWaitTime", "JobRunners:AwsSqs:RequestTimeout", "JobRunners:AwsSqs:Worker", "JobRunners:AwsSqs:Worker",
         }));
     }
 
@@ -115,6 +116,7 @@ public sealed class AwsSqsConfigurationTests
             ["JobRunners:AwsSqs:DeadLetterQueueUrl"] = "https://sqs.eu-west-1.amazonaws.com/1/dead",
             ["JobRunners:AwsSqs:Worker:Concurrency"] = "3",
             ["JobRunners:AwsSqs:Worker:VisibilityTimeout"] = "00:01:00",
+            ["JobRunners:AwsSqs:RequestTimeout"] = "00:00:03",
         }).Build();
         var services = new ServiceCollection();
         services.AddJobRunners(configuration, jobs => jobs.AddAwsSqsRunner(o => o.ReceiveWaitTime = TimeSpan.FromSeconds(5)));
@@ -131,6 +133,7 @@ public sealed class AwsSqsConfigurationTests
             Assert.That(options.Worker.Concurrency, Is.EqualTo(3));
             Assert.That(options.Worker.VisibilityTimeout, Is.EqualTo(TimeSpan.FromMinutes(1)));
             Assert.That(options.ReceiveWaitTime, Is.EqualTo(TimeSpan.FromSeconds(5)));
+            Assert.That(options.RequestTimeout, Is.EqualTo(TimeSpan.FromSeconds(3)));
         });
     }
 

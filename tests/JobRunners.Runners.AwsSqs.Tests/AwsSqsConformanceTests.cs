@@ -15,6 +15,8 @@ public sealed class AwsSqsConformanceTests : RunnerConformanceTests
 
     protected override bool WorkersShareQueue => true;
 
+    protected override IReadOnlyDictionary<string, string?>? ShortShutdownSettings => new Dictionary<string, string?> { ["JobRunners:AwsSqs:Worker:ShutdownTimeout"] = "00:00:00.200" };
+
     protected override IReadOnlyDictionary<string, string?>? UnconfiguredSettings => new Dictionary<string, string?>
     {
         ["JobRunners:AwsSqs:QueueUrl"] = "",

@@ -47,6 +47,34 @@ public sealed class AwsSqsDeliveryTests : SqsRunnerTestBase
     }
 
     [Test]
+    public async Task Worker_SameEnvelopeSentTwice_RunsJobOnce()
+    {
+        var shared = new Dictionary<string, string?> { ["JobRunners:Sqlite:Path"] = NewStorePath() };
+        var key = NewKey();
+        JobRequest job;
+        await using (var dispatcher = await StartHostAsync(new Dictionary<string, string?>(shared) { ["JobRunners:Worker:Enabled"] = "false" }))
+        {
+            job = await dispatcher.Runner.DispatchJobAsync(ProbeHandlers.OkJob, new ProbePayload(key));
+        }
+
+        // The queue delivers at least once: the very same envelope is on the queue twice.
+        await LocalSqs.Client.SendMessageAsync(QueueUrl, JobEnvelope.ForJob(job).Serialize());
+        Assert.That(await MessagesLeftAsync(QueueUrl), Is.EqualTo(2));
+
+        await using var worker = await StartHostAsync(shared);
+        var final = await worker.WaitForFinalAsync(job.Id);
+        await worker.WaitUntilAsync(async () => await MessagesLeftAsync(QueueUrl) == 0, "both copies to be deleted");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(job.DispatchedAt, Is.Not.Null, "the runner sent the first copy");
+            Assert.That(final.Status, Is.EqualTo(JobStatus.Succeeded));
+            Assert.That(final.Attempts, Is.EqualTo(1));
+            Assert.That(Probes.RunCount(key), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
     public async Task LongJob_RunsPastVisibilityTimeout_HeartbeatKeepsMessageInvisible()
     {
         QueueUrl = await Queues.CreateAsync("visibility", new() { ["VisibilityTimeout"] = "2" });

@@ -45,6 +45,35 @@ public sealed class AwsSqsDispatchTests : SqsRunnerTestBase
     }
 
     [Test]
+    public async Task Finding11_ServiceUnresponsive_DispatchFailsFastWithRowLeftToOutbox()
+    {
+        // SQS accepts connections and never answers: only the per-try timeout and the bounded retries end the call
+        // (the SDK's defaults would hold it for minutes).
+        await using var service = new UnresponsiveEndpoint();
+        await using var host = await StartHostAsync(new Dictionary<string, string?>
+        {
+            ["JobRunners:AwsSqs:ServiceUrl"] = service.Url.ToString(),
+            ["JobRunners:AwsSqs:QueueUrl"] = new Uri(service.Url, "/000000000000/unresponsive").ToString(),
+            ["JobRunners:AwsSqs:RequestTimeout"] = "00:00:01",
+            ["JobRunners:Worker:Enabled"] = "false",
+            ["JobRunners:MaintenanceInterval"] = "01:00:00",
+        });
+
+        var dispatch = host.Runner.DispatchJobAsync(ProbeHandlers.OkJob, new ProbePayload(NewKey())).AsTask();
+
+        // A guard only: three 1 s tries and their pauses end the call long before it.
+        var error = await Assert.ThrowsAsync<JobDispatchException>(async () => await dispatch.WaitAsync(TimeSpan.FromSeconds(60)));
+        var row = await host.Store.GetAsync(error!.JobId!.Value);
+        Assert.Multiple(() =>
+        {
+            Assert.That(service.Accepted, Is.GreaterThan(0), "the requests reached the unresponsive service");
+            Assert.That(error.Message, Does.Contain($"Job {error.JobId}").And.Contain("outbox re-sends it"));
+            Assert.That(row!.Status, Is.EqualTo(JobStatus.Queued));
+            Assert.That(row.DispatchedAt, Is.Null, "left to the outbox");
+        });
+    }
+
+    [Test]
     public async Task DispatchJobs_TwentyFiveJobs_SentInThreeBatchCalls()
     {
         await using var host = await StartHostAsync();

@@ -71,31 +71,34 @@ public abstract class SqsRunnerTestBase : RunnerTestBase
 
     protected static int SlowRunCount(string key) => SlowRuns.GetValueOrDefault(key);
 
-    /// <summary>The runner's SQS client inside <paramref name="host"/>.</summary>
-    internal static AmazonSQSClient ClientOf(RunnerHost host) => host.Services.GetRequiredService<SqsQueue>().Client;
-
-    /// <summary>Records every request the host's client makes and every message it receives, from now on.</summary>
+    /// <summary>Records every request the host's clients make and every message they receive, from now on.</summary>
     internal static SqsTraffic Watch(RunnerHost host)
     {
         var traffic = new SqsTraffic();
-        var client = ClientOf(host);
-        client.BeforeRequestEvent += (_, e) =>
+        var queue = host.Services.GetRequiredService<SqsQueue>();
+
+        // Receives go through a client of their own (its tries may also take the long-poll wait).
+        foreach (var client in new[] { queue.Client, queue.ReceiveClient }.Distinct())
         {
-            if (e is WebServiceRequestEventArgs { Request: { } request })
+            client.BeforeRequestEvent += (_, e) =>
             {
-                traffic.Requests.Enqueue(request);
-            }
-        };
-        client.AfterResponseEvent += (_, e) =>
-        {
-            if (e is WebServiceResponseEventArgs { Response: ReceiveMessageResponse { Messages: { } messages } })
-            {
-                foreach (var message in messages)
+                if (e is WebServiceRequestEventArgs { Request: { } request })
                 {
-                    traffic.Received.Enqueue(message);
+                    traffic.Requests.Enqueue(request);
                 }
-            }
-        };
+            };
+            client.AfterResponseEvent += (_, e) =>
+            {
+                if (e is WebServiceResponseEventArgs { Response: ReceiveMessageResponse { Messages: { } messages } })
+                {
+                    foreach (var message in messages)
+                    {
+                        traffic.Received.Enqueue(message);
+                    }
+                }
+            };
+        }
+
         return traffic;
     }
 }

@@ -73,6 +73,34 @@ public sealed class AzureQueueFindingTests : RunnerTestBase
     }
 
     [Test]
+    public async Task Finding11_ServiceUnresponsive_DispatchFailsFastWithRowLeftToOutbox()
+    {
+        // The service accepts connections and never answers: only the per-try timeout and the bounded retries end
+        // the call (the SDK's defaults would hold it for minutes).
+        await using var service = new UnresponsiveEndpoint();
+        await using var host = await StartHostAsync(new Dictionary<string, string?>
+        {
+            ["JobRunners:AzureQueue:ConnectionString"] = System.Text.RegularExpressions.Regex.Replace(Azurite.ConnectionString, "QueueEndpoint=http://[^/;]+", $"QueueEndpoint=http://127.0.0.1:{service.Port}"),
+            ["JobRunners:AzureQueue:RequestTimeout"] = "00:00:01",
+            ["JobRunners:Worker:Enabled"] = "false",
+            ["JobRunners:MaintenanceInterval"] = "01:00:00",
+        });
+
+        var dispatch = host.Runner.DispatchJobAsync(ProbeHandlers.OkJob, new ProbePayload(NewKey())).AsTask();
+
+        // A guard only: three 1 s tries and their pauses end the call long before it.
+        var error = await Assert.ThrowsAsync<JobDispatchException>(async () => await dispatch.WaitAsync(TimeSpan.FromSeconds(60)));
+        var row = await host.Store.GetAsync(error!.JobId!.Value);
+        Assert.Multiple(() =>
+        {
+            Assert.That(service.Accepted, Is.GreaterThan(0), "the requests reached the unresponsive service");
+            Assert.That(error.Message, Does.Contain(error.JobId.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)).And.Contain("outbox re-sends it"));
+            Assert.That(row!.Status, Is.EqualTo(JobStatus.Queued));
+            Assert.That(row.DispatchedAt, Is.Null, "left to the outbox");
+        });
+    }
+
+    [Test]
     public async Task Finding11_ServiceDown_DispatchFailsWithRowLeftToOutbox()
     {
         // Nothing listens on port 9 (discard): the queue service is down.

@@ -14,6 +14,8 @@ public sealed class PostgreSqlConformanceTests : RunnerConformanceTests
     // The table is the queue: workers find queued rows themselves, so nothing is re-sent.
     protected override bool ResendsLostMessages => false;
 
+    protected override IReadOnlyDictionary<string, string?>? ShortShutdownSettings => new Dictionary<string, string?> { ["JobRunners:PostgreSql:ShutdownTimeout"] = "00:00:00.200" };
+
     protected override IReadOnlyDictionary<string, string?>? UnconfiguredSettings =>
         new Dictionary<string, string?> { ["ConnectionStrings:JobRunners"] = "" };
 

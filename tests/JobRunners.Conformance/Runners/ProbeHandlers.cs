@@ -32,6 +32,12 @@ public static class ProbeHandlers
     /// </summary>
     public const string TimesOutOnceJob = "kit.times-out-once";
 
+    /// <summary>
+    /// A job whose first run holds until its cancellation token fires (a stopping worker), reporting through
+    /// <see cref="Probes.Holding"/> that it is running; later runs succeed at once.
+    /// </summary>
+    public const string HoldsFirstRunJob = "kit.holds-first-run";
+
     /// <summary>Registers every probe on the builder.</summary>
     public static JobRunnersBuilder AddProbes(this JobRunnersBuilder jobs)
     {
@@ -69,6 +75,16 @@ public static class ProbeHandlers
                     ? throw new TaskCanceledException($"probe job {p.Key}: the request was canceled due to the configured HttpClient.Timeout elapsing")
                     : ValueTask.CompletedTask;
             }, o => o.Retry = fastRetry)
+            .AddJob<ProbePayload>(HoldsFirstRunJob, async (p, context, ct) =>
+            {
+                if (Probes.Ran(p.Key) == 1)
+                {
+                    Probes.Hold(p.Key);
+                    await Task.Delay(Timeout.InfiniteTimeSpan, ct).ConfigureAwait(false);
+                }
+
+                context.SetResult($"ok {p.Key}");
+            })
             .AddJob<ProbePayload, ProgressProbeHandler>(ProgressJob)
             .AddJob<ProbePayload>(ParentJob, async (p, context, ct) =>
             {

@@ -7,6 +7,7 @@ public static class Probes
 {
     private static readonly ConcurrentDictionary<string, int> Runs = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<string, JobRequest> Observed = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, TaskCompletionSource> Starts = new(StringComparer.Ordinal);
 
     /// <summary>How many times the probe with this key ran.</summary>
     public static int RunCount(string key) => Runs.GetValueOrDefault(key);
@@ -14,7 +15,15 @@ public static class Probes
     /// <summary>The row a job handler read back while it was running, or null.</summary>
     public static JobRequest? ObservedRow(string key) => Observed.GetValueOrDefault(key);
 
+    /// <summary>Completes when a holding probe with this key has started and is waiting to be cancelled.</summary>
+    public static Task Holding(string key) => StartOf(key).Task;
+
+    internal static void Hold(string key) => StartOf(key).TrySetResult();
+
     internal static int Ran(string key) => Runs.AddOrUpdate(key, 1, static (_, n) => n + 1);
 
     internal static void Saw(string key, JobRequest row) => Observed[key] = row;
+
+    private static TaskCompletionSource StartOf(string key) =>
+        Starts.GetOrAdd(key, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 }

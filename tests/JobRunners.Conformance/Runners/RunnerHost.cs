@@ -10,6 +10,7 @@ public sealed class RunnerHost : IAsyncDisposable
 {
     private readonly IHost _host;
     private readonly TimeSpan _timeout;
+    private bool _stopped;
 
     internal RunnerHost(IHost host, TimeSpan timeout)
     {
@@ -50,11 +51,23 @@ public sealed class RunnerHost : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the host (its workers included) but keeps its services, so the store can still be read.</summary>
+    public async Task StopAsync()
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _host.StopAsync(stop.Token).ConfigureAwait(false);
+    }
+
     /// <summary>Stops the host.</summary>
     public async ValueTask DisposeAsync()
     {
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await _host.StopAsync(stop.Token).ConfigureAwait(false);
+        await StopAsync().ConfigureAwait(false);
         _host.Dispose();
     }
 }

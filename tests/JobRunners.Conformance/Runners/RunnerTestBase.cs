@@ -87,6 +87,14 @@ public abstract class RunnerTestBase
         return builder.Build();
     }
 
+    /// <summary>A SQLite store file several hosts of one test can share (set as <c>JobRunners:Sqlite:Path</c>); deleted when the test ends.</summary>
+    protected string NewSharedStorePath()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"jobrunners-kit-shared-{Guid.NewGuid():N}.db");
+        _files.Add(path);
+        return path;
+    }
+
     /// <summary>A key unique to one probe use.</summary>
     protected static string NewKey() => Guid.NewGuid().ToString("N");
 
