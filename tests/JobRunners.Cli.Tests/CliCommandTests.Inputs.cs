@@ -22,8 +22,8 @@ public sealed partial class CliCommandTests
     [TestCase(2, "frobnicate", "frobnicate", TestName = "Finding12_UnknownCommand_OneLineErrorExit2")]
     [TestCase(2, "jobs", "show", "Required argument", TestName = "Finding12_MissingArgument_OneLineErrorExit2")]
     [TestCase(2, "jobs", "show", "abc", "'abc'", TestName = "Finding12_NonNumericId_OneLineErrorExit2")]
-    [TestCase(1, "dispatch", "greet", "--payload", "{bad", "invalid", TestName = "Finding12_InvalidJsonPayload_OneLineErrorExit1")]
-    [TestCase(1, "dispatch", "nope", "No job named 'nope'", TestName = "Finding12_UnknownJobType_OneLineErrorExit1")]
+    [TestCase(1, "dispatch", "greet", "--payload", "{bad", "invalid", TestName = "Dispatch_InvalidJsonPayload_OneLineErrorExit1")]
+    [TestCase(1, "dispatch", "nope", "No job named 'nope'", TestName = "Dispatch_UnknownJobType_OneLineErrorExit1")]
     public async Task Finding12_OrdinaryMistake_OneLineError(int expected, params string[] argsThenText)
     {
         var (exit, output) = await CliProcess.RunAsync(Embedded, argsThenText[..^1]);
@@ -32,7 +32,7 @@ public sealed partial class CliCommandTests
     }
 
     [Test]
-    public async Task Finding12_UnknownJobId_OneLineErrorExit1()
+    public async Task JobsShow_UnknownJobId_OneLineErrorExit1()
     {
         await CliProcess.RunAsync(Embedded, "migrate");
 

@@ -35,7 +35,7 @@ public sealed partial class PostgreSqlJobStoreTests
     }
 
     [Test]
-    public async Task Finding05_ServerUnreachable_JobStoreExceptionNothingWritten()
+    public async Task InsertAsync_ServerUnreachable_JobStoreExceptionNothingWritten()
     {
         var store = Track(new PostgreSqlJobStore(new PostgreSqlStoreOptions { ConnectionString = "Host=127.0.0.1;Port=1;Username=x;Timeout=2", Schema = _schema }, _time));
 

@@ -84,7 +84,7 @@ public abstract partial class JobStoreConformanceTests
     }
 
     [Test]
-    public async Task Finding13_EscapedBackslashBeforeU0000_IsNotNul()
+    public async Task InsertAsync_EscapedBackslashBeforeU0000_IsNotNul()
     {
         var job = await InsertAsync(NewJob() with { Payload = """{"path":"C:\\u0000"}""" });
 
