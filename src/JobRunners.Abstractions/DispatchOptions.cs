@@ -18,7 +18,11 @@ public sealed record DispatchOptions
     /// <summary>Higher runs first where the runner orders work (default 0).</summary>
     public int Priority { get; init; }
 
-    /// <summary>At most one unfinished job per key: dispatching again returns the existing row.</summary>
+    /// <summary>
+    /// At most one unfinished job of this job type per key: dispatching again returns the existing row (the same key
+    /// on another job type is another job). At most 1,000 bytes in UTF-8, without NUL characters. Set it to make a
+    /// dispatch safe to repeat, e.g. after a <see cref="JobStoreException"/> whose <see cref="JobStoreException.RowMayExist"/> is true.
+    /// </summary>
     public string? UniqueKey { get; init; }
 
     /// <summary>Attempts allowed; defaults to the job type's retry policy.</summary>

@@ -29,7 +29,7 @@ internal static class CliConfiguration
             var equals = item.IndexOf('=', StringComparison.Ordinal);
             if (equals <= 0)
             {
-                throw new ArgumentException($"--set takes KEY=VALUE, got '{item}'.");
+                throw new ArgumentException($"--set takes KEY=VALUE, got '{item}': e.g. --set JOB_RUNNER=sync, or --set KEY= for an empty value.");
             }
 
             pairs[item[..equals].Trim()] = item[(equals + 1)..];

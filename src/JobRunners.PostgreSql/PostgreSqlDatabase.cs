@@ -44,7 +44,22 @@ internal sealed partial class PostgreSqlDatabase : IAsyncDisposable, IDisposable
                 nameof(options));
         }
 
-        return new PostgreSqlDatabase(NpgsqlDataSource.Create(WithDefaults(options.ConnectionString)), ownsDataSource: true, schema);
+        string connectionString;
+        try
+        {
+            connectionString = WithDefaults(options.ConnectionString);
+        }
+        catch (Exception exception) when (exception is ArgumentException or FormatException or InvalidCastException or OverflowException)
+        {
+            // The driver's message names the keyword at fault, never its value: safe to show.
+            throw new ArgumentException(
+                $"The PostgreSQL connection string (`{ConnectionSetting}`) is not valid: {exception.Message.Split(" (Parameter", 2)[0].TrimEnd('.')}. " +
+                "Fix it, e.g. \"Host=localhost;Port=5432;Username=app;Password=...;Database=app\".",
+                nameof(options),
+                exception);
+        }
+
+        return new PostgreSqlDatabase(NpgsqlDataSource.Create(connectionString), ownsDataSource: true, schema);
     }
 
     /// <summary>
@@ -104,7 +119,8 @@ internal sealed partial class PostgreSqlDatabase : IAsyncDisposable, IDisposable
     /// <param name="work">The statements.</param>
     /// <param name="missing">What is missing when a table is, e.g. "schema is" or "schedule tables are".</param>
     /// <param name="cancellationToken">Cancels the work.</param>
-    public async ValueTask<T> WithConnectionAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, string missing, CancellationToken cancellationToken)
+    /// <param name="writes">True when <paramref name="work"/> writes rows: an error after it was sent leaves their existence unknown.</param>
+    public async ValueTask<T> WithConnectionAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, string missing, CancellationToken cancellationToken, bool writes = false)
     {
         var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
@@ -121,8 +137,47 @@ internal sealed partial class PostgreSqlDatabase : IAsyncDisposable, IDisposable
                     exception,
                     schemaMissing: true);
             }
+            catch (NpgsqlException exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw Failed(exception, writes);
+            }
         }
     }
+
+    /// <summary>
+    /// A driver error as a <see cref="JobStoreException"/>. A write is known not to have happened only when the server
+    /// answered the statement with an ordinary error (the transaction rolled back); when the connection broke, timed
+    /// out or the server shut down mid-statement, the commit may have happened before the answer was lost.
+    /// </summary>
+    public JobStoreException Failed(NpgsqlException exception, bool writes)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var where = $"the JobRunners PostgreSQL database '{_database}' on {_server} (schema \"{Schema}\")";
+        if (!writes)
+        {
+            return new JobStoreException($"A statement on {where} failed: {exception.Message} Try again; if it persists, check the server.", exception);
+        }
+
+        return OutcomeUnknown(exception)
+            ? new JobStoreException(
+                $"Writing to {where} failed after the write was sent: {exception.Message} The row may or may not have been written. " +
+                "Dispatch with a unique key (DispatchOptions.UniqueKey) to make repeating it safe: the repeat returns the row if it exists.",
+                exception,
+                rowMayExist: true)
+            : new JobStoreException($"Writing to {where} failed, and nothing was written: {exception.Message}", exception);
+    }
+
+    private static bool OutcomeUnknown(NpgsqlException exception) => exception switch
+    {
+        // Class 08: connection lost; 57P0x: server or backend shut down; 58: I/O error; XX: internal error.
+        PostgresException server => server.SqlState.StartsWith("08", StringComparison.Ordinal)
+            || server.SqlState.StartsWith("57P", StringComparison.Ordinal)
+            || server.SqlState.StartsWith("58", StringComparison.Ordinal)
+            || server.SqlState.StartsWith("XX", StringComparison.Ordinal),
+
+        // No answer from the server: a broken connection or a timeout while waiting for it.
+        _ => true,
+    };
 
     public async ValueTask DisposeAsync()
     {

@@ -44,16 +44,16 @@ public sealed partial class PostgreSqlJobStore
             return ValueTask.FromResult<IReadOnlyList<InsertResult>>([]);
         }
 
-        return WithConnectionAsync(async (connection, token) =>
+        return WithWriteAsync(async (connection, token) =>
         {
             var results = new InsertResult[jobs.Count];
 
             // A key repeated within the batch is written once; the later items get the first one's row.
-            var firstWithKey = new Dictionary<string, int>(StringComparer.Ordinal);
+            var firstWithKey = new Dictionary<(string JobType, string Key), int>();
             var pending = new List<int>(jobs.Count);
             for (var i = 0; i < jobs.Count; i++)
             {
-                if (jobs[i].UniqueKey is not { } key || firstWithKey.TryAdd(key, i))
+                if (jobs[i].UniqueKey is not { } key || firstWithKey.TryAdd((jobs[i].JobType, key), i))
                 {
                     pending.Add(i);
                 }
@@ -76,9 +76,9 @@ public sealed partial class PostgreSqlJobStore
 
             for (var i = 0; i < jobs.Count; i++)
             {
-                if (jobs[i].UniqueKey is { } key && firstWithKey[key] != i)
+                if (jobs[i].UniqueKey is { } key && firstWithKey[(jobs[i].JobType, key)] != i)
                 {
-                    results[i] = results[firstWithKey[key]] with { Created = false };
+                    results[i] = results[firstWithKey[(jobs[i].JobType, key)]] with { Created = false };
                 }
             }
 
@@ -172,7 +172,7 @@ public sealed partial class PostgreSqlJobStore
         }
 
         written.Sort(static (a, b) => a.Id.CompareTo(b.Id));
-        var byKey = written.Where(r => r.UniqueKey is not null).ToDictionary(r => r.UniqueKey!, StringComparer.Ordinal);
+        var byKey = written.Where(r => r.UniqueKey is not null).ToDictionary(r => (r.JobType, r.UniqueKey!));
         using var unkeyed = written.Where(r => r.UniqueKey is null).GetEnumerator();
         var skipped = new List<int>();
         foreach (var i in pending)
@@ -182,7 +182,7 @@ public sealed partial class PostgreSqlJobStore
                 unkeyed.MoveNext();
                 results[i] = new InsertResult(unkeyed.Current, Created: true);
             }
-            else if (byKey.TryGetValue(key, out var row))
+            else if (byKey.TryGetValue((jobs[i].JobType, key), out var row))
             {
                 results[i] = new InsertResult(row, Created: true);
             }
@@ -198,12 +198,15 @@ public sealed partial class PostgreSqlJobStore
         }
 
         var holders = (await connection.QueryAsync<PostgreSqlJobRow>(Command(
-                _sql.GetUnfinishedByUniqueKeys, new { UniqueKeys = skipped.Select(i => jobs[i].UniqueKey!).ToArray() }, transaction, cancellationToken)).ConfigureAwait(false))
-            .ToDictionary(r => r.UniqueKey!, StringComparer.Ordinal);
+                _sql.GetUnfinishedByUniqueKeys,
+                new { JobTypes = skipped.Select(i => jobs[i].JobType).ToArray(), UniqueKeys = skipped.Select(i => jobs[i].UniqueKey!).ToArray() },
+                transaction,
+                cancellationToken)).ConfigureAwait(false))
+            .ToDictionary(r => (r.JobType, r.UniqueKey!));
         var again = new List<int>();
         foreach (var i in skipped)
         {
-            if (holders.TryGetValue(jobs[i].UniqueKey!, out var holder))
+            if (holders.TryGetValue((jobs[i].JobType, jobs[i].UniqueKey!), out var holder))
             {
                 results[i] = new InsertResult(holder.ToJobRequest(), Created: false);
             }

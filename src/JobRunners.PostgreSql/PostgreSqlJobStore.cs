@@ -56,46 +56,56 @@ public sealed partial class PostgreSqlJobStore : IJobStore, IAsyncDisposable, ID
     public string Schema => _db.Schema;
 
     /// <inheritdoc />
-    public async ValueTask MigrateAsync(CancellationToken cancellationToken = default)
-    {
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+    public async ValueTask MigrateAsync(CancellationToken cancellationToken = default) =>
+        await WithConnectionAsync(async (connection, token) =>
         {
-            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
+            await ApplyMigrationsAsync(connection, token).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+
+    private async Task ApplyMigrationsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (transaction.ConfigureAwait(false))
+        {
+            // One migrator per schema at a time, across processes; the lock ends with the transaction, so a
+            // crashed migrator cannot leave it held. Each statement after it sees what the previous holder committed.
+            await connection.ExecuteAsync(Command(
+                "SELECT pg_advisory_xact_lock(hashtextextended(@Key, 0))",
+                new { Key = "jobrunners.migrate:" + Schema },
+                transaction,
+                cancellationToken)).ConfigureAwait(false);
+
+            // Checked first so a user without CREATE on the database can migrate a schema an admin created.
+            var schemaExists = await connection.ExecuteScalarAsync<bool>(Command(
+                "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = @Schema)", new { Schema }, transaction, cancellationToken)).ConfigureAwait(false);
+            if (!schemaExists)
             {
-                // One migrator per schema at a time, across processes; the lock ends with the transaction, so a
-                // crashed migrator cannot leave it held. Each statement after it sees what the previous holder committed.
+                await connection.ExecuteAsync(Command($"CREATE SCHEMA {QuotedSchema}", null, transaction, cancellationToken)).ConfigureAwait(false);
+            }
+
+            await connection.ExecuteAsync(Command(WithSchema(PostgreSqlMigrations.CreateMigrationsTable), null, transaction, cancellationToken))
+                .ConfigureAwait(false);
+            var applied = (await connection.QueryAsync<int>(Command(
+                $"SELECT version FROM {QuotedSchema}.schema_migrations", null, transaction, cancellationToken)).ConfigureAwait(false)).ToHashSet();
+            if (applied.Count > 0 && applied.Max() > PostgreSqlMigrations.Latest)
+            {
+                throw new JobStoreException(
+                    $"The JobRunners schema \"{Schema}\" is at migration version {applied.Max()}, newer than this version of JobRunners knows ({PostgreSqlMigrations.Latest}): " +
+                    "a newer release migrated it. Upgrade JobRunners in this application, or point it at another schema (JobRunners:PostgreSql:Schema).");
+            }
+
+            foreach (var migration in PostgreSqlMigrations.All.Where(m => !applied.Contains(m.Version)).OrderBy(m => m.Version))
+            {
+                await connection.ExecuteAsync(Command(WithSchema(migration.Sql), null, transaction, cancellationToken)).ConfigureAwait(false);
                 await connection.ExecuteAsync(Command(
-                    "SELECT pg_advisory_xact_lock(hashtextextended(@Key, 0))",
-                    new { Key = "jobrunners.migrate:" + Schema },
+                    $"INSERT INTO {QuotedSchema}.schema_migrations (version, description, applied_at) VALUES (@Version, @Description, @AppliedAt)",
+                    new { migration.Version, migration.Description, AppliedAt = _timeProvider.GetUtcNow() },
                     transaction,
                     cancellationToken)).ConfigureAwait(false);
-
-                // Checked first so a user without CREATE on the database can migrate a schema an admin created.
-                var schemaExists = await connection.ExecuteScalarAsync<bool>(Command(
-                    "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = @Schema)", new { Schema }, transaction, cancellationToken)).ConfigureAwait(false);
-                if (!schemaExists)
-                {
-                    await connection.ExecuteAsync(Command($"CREATE SCHEMA {QuotedSchema}", null, transaction, cancellationToken)).ConfigureAwait(false);
-                }
-
-                await connection.ExecuteAsync(Command(WithSchema(PostgreSqlMigrations.CreateMigrationsTable), null, transaction, cancellationToken))
-                    .ConfigureAwait(false);
-                var applied = (await connection.QueryAsync<int>(Command(
-                    $"SELECT version FROM {QuotedSchema}.schema_migrations", null, transaction, cancellationToken)).ConfigureAwait(false)).ToHashSet();
-                foreach (var migration in PostgreSqlMigrations.All.Where(m => !applied.Contains(m.Version)).OrderBy(m => m.Version))
-                {
-                    await connection.ExecuteAsync(Command(WithSchema(migration.Sql), null, transaction, cancellationToken)).ConfigureAwait(false);
-                    await connection.ExecuteAsync(Command(
-                        $"INSERT INTO {QuotedSchema}.schema_migrations (version, description, applied_at) VALUES (@Version, @Description, @AppliedAt)",
-                        new { migration.Version, migration.Description, AppliedAt = _timeProvider.GetUtcNow() },
-                        transaction,
-                        cancellationToken)).ConfigureAwait(false);
-                }
-
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -125,6 +135,10 @@ public sealed partial class PostgreSqlJobStore : IJobStore, IAsyncDisposable, ID
 
     private ValueTask<T> WithConnectionAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
         _db.WithConnectionAsync(work, "schema is", cancellationToken);
+
+    // New rows: an error after the statement was sent may or may not have left them written (JobStoreException.RowMayExist).
+    private ValueTask<T> WithWriteAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        _db.WithConnectionAsync(work, "schema is", cancellationToken, writes: true);
 
     private ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => _db.OpenAsync(cancellationToken);
 }

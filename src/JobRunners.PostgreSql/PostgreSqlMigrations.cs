@@ -17,6 +17,9 @@ internal static class PostgreSqlMigrations
         );
         """;
 
+    /// <summary>The newest version this code knows; a schema recorded past it was migrated by newer code.</summary>
+    public static int Latest => All.Max(m => m.Version);
+
     public static IReadOnlyList<Migration> All { get; } =
     [
         new(1, "Create job_request", """
@@ -89,5 +92,12 @@ internal static class PostgreSqlMigrations
             );
             """),
         new(3, "Claim rows in one statement: claim_jobs", PostgreSqlClaimFunction.Create),
+
+        // A unique key dedupes within its job type: the same key on another type is another job.
+        new(4, "Unique keys per job type", """
+            DROP INDEX IF EXISTS {schema}.ux_job_request_unique_key;
+            CREATE UNIQUE INDEX ux_job_request_type_unique_key ON {schema}.job_request (job_type, unique_key)
+                WHERE unique_key IS NOT NULL AND status IN ('queued', 'running');
+            """),
     ];
 }

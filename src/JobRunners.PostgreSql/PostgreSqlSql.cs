@@ -46,7 +46,10 @@ internal sealed class PostgreSqlSql
             notified AS (SELECT count(pg_notify($12, m)) AS sent FROM unnest($13::text[]) AS m)
             SELECT inserted.* FROM inserted CROSS JOIN notified
             """;
-        GetUnfinishedByUniqueKeys = $"SELECT {Columns} FROM {table} WHERE unique_key = ANY(@UniqueKeys) AND status IN ('queued', 'running')";
+        GetUnfinishedByUniqueKeys = $"""
+            SELECT {Columns} FROM {table}
+            WHERE (job_type, unique_key) IN (SELECT * FROM unnest(@JobTypes::text[], @UniqueKeys::text[])) AND status IN ('queued', 'running')
+            """;
         Get = $"SELECT {Columns} FROM {table} WHERE id = @Id";
         SelectAll = $"SELECT {Columns} FROM {table}";
         GetMany = $"SELECT {Columns} FROM {table} WHERE id = ANY(@Ids::bigint[])";

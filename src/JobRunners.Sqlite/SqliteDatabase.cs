@@ -57,7 +57,29 @@ internal sealed class SqliteDatabase
                     exception,
                     schemaMissing: true);
             }
+            catch (SqliteException exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw Failed(exception, "A statement on");
+            }
         }
+    }
+
+    /// <summary>
+    /// A driver error as a <see cref="JobStoreException"/> naming the file and what to do. A failed statement or
+    /// transaction rolled back, so nothing it wrote is kept.
+    /// </summary>
+    private JobStoreException Failed(SqliteException exception, string what)
+    {
+        var advice = (exception.SqliteErrorCode & 0xFF) switch
+        {
+            11 or 26 => "The file is corrupted or is not a SQLite database: restore it from a backup, or choose another file in JobRunners:Sqlite:Path.",
+            8 => "The file is read-only for this process: give it write access to the file and its directory (SQLite writes the -wal and -shm files beside it), or choose another file in JobRunners:Sqlite:Path.",
+            5 or 6 => "Another process held the database locked for longer than the busy timeout: try again, and check for a process holding a long transaction.",
+            13 => "The disk is full: free space, or choose another file in JobRunners:Sqlite:Path.",
+            3 or 14 => "The file cannot be opened: check that it and its directory exist and are readable and writable by this process.",
+            _ => "Check the file, or choose another one in JobRunners:Sqlite:Path.",
+        };
+        return new JobStoreException($"{what} the JobRunners SQLite database '{Path}' failed: {exception.Message} {advice}", exception);
     }
 
     public async ValueTask<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
@@ -77,10 +99,7 @@ internal sealed class SqliteDatabase
         catch (SqliteException exception)
         {
             await connection.DisposeAsync().ConfigureAwait(false);
-            throw new JobStoreException(
-                $"Cannot open the JobRunners SQLite database '{Path}': {exception.Message} " +
-                "Check that its directory is writable, or choose another file in SqliteStoreOptions.Path.",
-                exception);
+            throw Failed(exception, "Opening");
         }
     }
 

@@ -31,32 +31,42 @@ public sealed partial class SqliteJobStore : IJobStore
     public string DatabasePath => _database.Path;
 
     /// <inheritdoc />
-    public async ValueTask MigrateAsync(CancellationToken cancellationToken = default)
-    {
-        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+    public async ValueTask MigrateAsync(CancellationToken cancellationToken = default) =>
+        await WithConnectionAsync(async (connection, token) =>
         {
-            // WAL lets readers work while one process writes; the mode is stored in the file, so once is enough.
-            await connection.ExecuteAsync(Command("PRAGMA journal_mode = WAL;", null, null, cancellationToken)).ConfigureAwait(false);
+            await ApplyMigrationsAsync(connection, token).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
 
-            // BEGIN IMMEDIATE takes the write lock first: concurrent migrators queue up behind it, and each sees
-            // the versions the previous one applied.
-            using var transaction = connection.BeginTransaction(deferred: false);
-            await connection.ExecuteAsync(Command(SqliteMigrations.CreateMigrationsTable, null, transaction, cancellationToken)).ConfigureAwait(false);
-            var applied = (await connection.QueryAsync<long>(
-                Command("SELECT version FROM schema_migrations", null, transaction, cancellationToken)).ConfigureAwait(false)).ToHashSet();
-            foreach (var migration in SqliteMigrations.All.Where(m => !applied.Contains(m.Version)).OrderBy(m => m.Version))
-            {
-                await connection.ExecuteAsync(Command(migration.Sql, null, transaction, cancellationToken)).ConfigureAwait(false);
-                await connection.ExecuteAsync(Command(
-                    "INSERT INTO schema_migrations (version, description, applied_at) VALUES (@Version, @Description, @AppliedAt)",
-                    new { migration.Version, migration.Description, AppliedAt = NowMilliseconds() },
-                    transaction,
-                    cancellationToken)).ConfigureAwait(false);
-            }
+    private async Task ApplyMigrationsAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        // WAL lets readers work while one process writes; the mode is stored in the file, so once is enough.
+        await connection.ExecuteAsync(Command("PRAGMA journal_mode = WAL;", null, null, cancellationToken)).ConfigureAwait(false);
 
-            transaction.Commit();
+        // BEGIN IMMEDIATE takes the write lock first: concurrent migrators queue up behind it, and each sees
+        // the versions the previous one applied.
+        using var transaction = connection.BeginTransaction(deferred: false);
+        await connection.ExecuteAsync(Command(SqliteMigrations.CreateMigrationsTable, null, transaction, cancellationToken)).ConfigureAwait(false);
+        var applied = (await connection.QueryAsync<long>(
+            Command("SELECT version FROM schema_migrations", null, transaction, cancellationToken)).ConfigureAwait(false)).ToHashSet();
+        if (applied.Count > 0 && applied.Max() > SqliteMigrations.Latest)
+        {
+            throw new JobStoreException(
+                $"The JobRunners SQLite database '{DatabasePath}' is at migration version {applied.Max()}, newer than this version of JobRunners knows ({SqliteMigrations.Latest}): " +
+                "a newer release migrated it. Upgrade JobRunners in this application, or choose another file (JobRunners:Sqlite:Path).");
         }
+
+        foreach (var migration in SqliteMigrations.All.Where(m => !applied.Contains(m.Version)).OrderBy(m => m.Version))
+        {
+            await connection.ExecuteAsync(Command(migration.Sql, null, transaction, cancellationToken)).ConfigureAwait(false);
+            await connection.ExecuteAsync(Command(
+                "INSERT INTO schema_migrations (version, description, applied_at) VALUES (@Version, @Description, @AppliedAt)",
+                new { migration.Version, migration.Description, AppliedAt = NowMilliseconds() },
+                transaction,
+                cancellationToken)).ConfigureAwait(false);
+        }
+
+        transaction.Commit();
     }
 
     /// <inheritdoc />
@@ -155,7 +165,7 @@ public sealed partial class SqliteJobStore : IJobStore
         }
 
         var existing = await connection.QuerySingleAsync<SqliteJobRow>(
-            Command(SqliteSql.GetUnfinishedByUniqueKey, new { job.UniqueKey }, transaction, cancellationToken)).ConfigureAwait(false);
+            Command(SqliteSql.GetUnfinishedByUniqueKey, new { job.JobType, job.UniqueKey }, transaction, cancellationToken)).ConfigureAwait(false);
         return new InsertResult(existing.ToJobRequest(), Created: false);
     }
 

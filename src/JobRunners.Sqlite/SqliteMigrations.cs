@@ -14,6 +14,9 @@ internal static class SqliteMigrations
         );
         """;
 
+    /// <summary>The newest version this code knows; a file recorded past it was migrated by newer code.</summary>
+    public static int Latest => All.Max(m => m.Version);
+
     public static IReadOnlyList<Migration> All { get; } =
     [
         new(1, "Create job_request", """
@@ -85,6 +88,14 @@ internal static class SqliteMigrations
                 acquired_at INTEGER NOT NULL,
                 expires_at INTEGER NOT NULL
             );
+            """),
+
+        // A unique key dedupes within its job type: the same key on another type is another job. Version 4 in both
+        // stores (PostgreSQL's 3 has no SQLite counterpart).
+        new(4, "Unique keys per job type", """
+            DROP INDEX IF EXISTS ux_job_request_unique_key;
+            CREATE UNIQUE INDEX ux_job_request_type_unique_key ON job_request (job_type, unique_key)
+                WHERE unique_key IS NOT NULL AND status IN ('queued', 'running');
             """),
     ];
 }

@@ -25,7 +25,7 @@ internal static class SqliteSql
         """;
 
     public const string GetUnfinishedByUniqueKey =
-        $"SELECT {Columns} FROM job_request WHERE unique_key = @UniqueKey AND status IN ('queued', 'running')";
+        $"SELECT {Columns} FROM job_request WHERE job_type = @JobType AND unique_key = @UniqueKey AND status IN ('queued', 'running')";
 
     public const string Get = $"SELECT {Columns} FROM job_request WHERE id = @Id";
 

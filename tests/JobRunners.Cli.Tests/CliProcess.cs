@@ -7,9 +7,17 @@ internal static class CliProcess
 {
     private static string Dll => Path.Combine(AppContext.BaseDirectory, "JobRunners.Cli.dll");
 
-    public static Process Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static Process Start(IReadOnlyDictionary<string, string> environment, params string[] args) => Start([], environment, args);
+
+    /// <summary>Starts the program behind <paramref name="wrapper"/> (e.g. setpriv to drop privileges), or directly when it is empty.</summary>
+    public static Process Start(IReadOnlyList<string> wrapper, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(wrapper.Count > 0 ? wrapper[0] : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var part in wrapper.Skip(1).Concat(wrapper.Count > 0 ? ["dotnet"] : []))
+        {
+            info.ArgumentList.Add(part);
+        }
+
         info.ArgumentList.Add(Dll);
         foreach (var arg in args)
         {
@@ -24,9 +32,12 @@ internal static class CliProcess
         return Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
     }
 
-    public static async Task<(int ExitCode, string Output)> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static Task<(int ExitCode, string Output)> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunAsync([], environment, args);
+
+    public static async Task<(int ExitCode, string Output)> RunAsync(IReadOnlyList<string> wrapper, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        using var process = Start(environment, args);
+        using var process = Start(wrapper, environment, args);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));

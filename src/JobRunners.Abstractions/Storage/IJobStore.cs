@@ -16,9 +16,11 @@ public interface IJobStore
     ValueTask MigrateAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Writes a new queued row. When <see cref="NewJobRequest.UniqueKey"/> matches an unfinished row, writes
-    /// nothing and returns that row with <see cref="InsertResult.Created"/> false.
+    /// Writes a new queued row. When <see cref="NewJobRequest.UniqueKey"/> matches an unfinished row of the same job
+    /// type, writes nothing and returns that row with <see cref="InsertResult.Created"/> false.
     /// </summary>
+    /// <exception cref="InvalidDispatchException">A value cannot be stored (a NUL character, a unique key over 1,000 bytes).</exception>
+    /// <exception cref="JobStoreException">The write failed; <see cref="JobStoreException.RowMayExist"/> says whether it may have happened.</exception>
     ValueTask<InsertResult> InsertAsync(NewJobRequest job, CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -15,6 +16,13 @@ internal static class DispatchCommand
         var payload = new Option<string>("--payload") { Description = "The payload as JSON.", DefaultValueFactory = _ => "{}" };
         var task = new Option<bool>("--task") { Description = "Dispatch a task instead of a job." };
         var delay = new Option<TimeSpan?>("--delay") { Description = "Run no earlier than this long from now, e.g. 00:05:00." };
+        delay.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<TimeSpan?>() < TimeSpan.Zero)
+            {
+                result.AddError($"--delay {result.GetValueOrDefault<TimeSpan?>()} is negative: give how long from now, e.g. 00:05:00.");
+            }
+        });
         var priority = new Option<int>("--priority") { Description = "Higher runs first where the runner orders work." };
         var uniqueKey = new Option<string?>("--unique-key") { Description = "At most one unfinished job per key." };
         var queue = new Option<string?>("--queue") { Description = "The queue name (default: the job type)." };
@@ -52,10 +60,15 @@ internal static class DispatchCommand
                     await Console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Job {row.Id} ({row.JobType}) {row.Status.ToStoredValue()} through {runner.Name}.")).ConfigureAwait(false);
                 }
             }
-            catch (JobRunnerException ex)
+            catch (JobRunnerException ex) when (ex is not JobStoreException)
             {
                 await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
-                return 1;
+                return ExitCodes.Failed;
+            }
+            catch (JsonException ex)
+            {
+                await Console.Error.WriteLineAsync($"--payload is not valid JSON: {ex.Message}").ConfigureAwait(false);
+                return ExitCodes.Failed;
             }
             finally
             {

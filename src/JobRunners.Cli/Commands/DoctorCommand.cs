@@ -28,7 +28,7 @@ internal static class DoctorCommand
         {
             host = CliHost.Build(configuration, LogLevel.None);
         }
-        catch (UnknownRunnerException ex)
+        catch (Exception ex) when (ex is UnknownRunnerException or ArgumentException)
         {
             await output.WriteLineAsync("Runner:          NOT USABLE").ConfigureAwait(false);
             await output.WriteLineAsync(ex.Message).ConfigureAwait(false);
@@ -52,7 +52,7 @@ internal static class DoctorCommand
             var runner = services.GetRequiredService<IJobRunner>();
             await output.WriteLineAsync($"Configuration:   {runner.CheckConfiguration()}").ConfigureAwait(false);
         }
-        catch (RunnerNotConfiguredException ex)
+        catch (Exception ex) when (ex is RunnerNotConfiguredException or JobStoreException or ArgumentException)
         {
             healthy = false;
             await output.WriteLineAsync("Configuration:   NOT FULLY CONFIGURED").ConfigureAwait(false);
@@ -70,7 +70,7 @@ internal static class DoctorCommand
         {
             await output.WriteLineAsync("Store check:     reachable; the schema is created at startup (JobRunners:MigrateOnStartup=true) or by `jobrunners migrate`").ConfigureAwait(false);
         }
-        catch (JobStoreException ex)
+        catch (Exception ex) when (ex is JobStoreException or ArgumentException)
         {
             healthy = false;
             await output.WriteLineAsync($"Store check:     FAILED: {ex.Message}").ConfigureAwait(false);

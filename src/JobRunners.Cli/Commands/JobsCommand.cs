@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using JobRunners.Cli.Demo;
 using JobRunners.Cli.Output;
 using JobRunners.Storage;
 
@@ -11,11 +12,28 @@ internal static class JobsCommand
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
+    private static readonly HashSet<string> Statuses = new(StringComparer.OrdinalIgnoreCase) { "queued", "running", "succeeded", "failed", "cancelled" };
+
     public static Command Create(Option<string[]> set)
     {
         var status = new Option<string?>("--status") { Description = "Only rows in this status: queued, running, succeeded, failed, cancelled." };
         var type = new Option<string?>("--type") { Description = "Only rows of this job type." };
-        var limit = new Option<int>("--limit") { Description = "At most this many rows, newest first.", DefaultValueFactory = _ => 20 };
+        status.Validators.Add(result =>
+        {
+            var text = result.GetValueOrDefault<string?>();
+            if (text is not null && !Statuses.Contains(text))
+            {
+                result.AddError($"--status '{text}' is not a job status: use queued, running, succeeded, failed or cancelled.");
+            }
+        });
+        var limit = new Option<int>("--limit") { Description = "At most this many rows (1 to 10000), newest first.", DefaultValueFactory = _ => 20 };
+        limit.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 10_000)
+            {
+                result.AddError($"--limit {result.GetValueOrDefault<int>()} is out of range: give 1 to 10000.");
+            }
+        });
         var list = new Command("list", "List job rows, newest first.") { status, type, limit };
         list.SetAction(async (result, ct) =>
         {
@@ -44,8 +62,8 @@ internal static class JobsCommand
             var row = await store.GetAsync(result.GetValue(id), ct).ConfigureAwait(false);
             if (row is null)
             {
-                await Console.Error.WriteLineAsync($"No job row has id {result.GetValue(id)} (it may have been pruned after its retention period).").ConfigureAwait(false);
-                return 1;
+                await Console.Error.WriteLineAsync($"No job row has id {result.GetValue(id)} (it may have been pruned after its retention period); `jobrunners jobs list` shows the newest.").ConfigureAwait(false);
+                return ExitCodes.Failed;
             }
 
             await Console.Out.WriteLineAsync(Describe(row)).ConfigureAwait(false);
@@ -57,10 +75,11 @@ internal static class JobsCommand
 
     public static string Describe(JobRequest row)
     {
-        var payload = row.Payload;
+        // Secrets never reach the terminal: [Sensitive] members of the types this program knows, and secret-looking names of any.
+        var payload = PayloadMasking.MaskJson(row.Payload, DemoJobs.PayloadTypeOf(row.JobType));
         try
         {
-            using var document = JsonDocument.Parse(row.Payload);
+            using var document = JsonDocument.Parse(payload);
             payload = JsonSerializer.Serialize(document.RootElement, Indented);
         }
         catch (JsonException)

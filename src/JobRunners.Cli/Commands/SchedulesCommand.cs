@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using JobRunners.Cli.Demo;
 using JobRunners.Cli.Output;
 using JobRunners.Scheduling;
 using Microsoft.Extensions.Configuration;
@@ -14,7 +15,7 @@ namespace JobRunners.Cli.Commands;
 /// go straight to the schedule store; create and update build the host, so the job type and payload are checked
 /// against the registry before anything is stored.
 /// </summary>
-internal static class SchedulesCommand
+internal static partial class SchedulesCommand
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -83,7 +84,7 @@ internal static class SchedulesCommand
             $"updated:        {When(schedule.UpdatedAt)}",
             $"leader:         {(lease is null ? "none yet" : $"{lease.Holder} until {When(lease.ExpiresAt)}")}",
             "payload:",
-            Pretty(schedule.Payload),
+            Pretty(PayloadMasking.MaskJson(schedule.Payload, DemoJobs.PayloadTypeOf(schedule.JobType))),
         };
         return string.Join(Environment.NewLine, lines);
     }
@@ -108,6 +109,16 @@ internal static class SchedulesCommand
             : new Command("update", "Change a recurring job: only the options given change; the executions so far are kept.") { tag, job, payload, every, cron, zone, maxExecutions, noOverlap, startAt, queue, priority, maxAttempts };
         command.SetAction(async (result, ct) =>
         {
+            if (!creating && result.GetValue(job) is null && result.GetValue(payload) is null)
+            {
+                // Only timing, limits or options change: the stored job type and payload stay as they are, so the
+                // job type need not be registered here (the application's own schedules).
+                var change = new StoredChange(
+                    result.GetValue(every), result.GetValue(cron), result.GetValue(zone), result.GetValue(maxExecutions), result.GetValue(noOverlap),
+                    result.GetValue(startAt), result.GetValue(queue), result.GetValue(priority), result.GetValue(maxAttempts));
+                return await UpdateStoredAsync(StoreOf(result, set), result.GetValue(tag)!, change, ct).ConfigureAwait(false);
+            }
+
             var configuration = CliConfiguration.Build(result.GetValue(set));
             using var host = CliHost.Build(configuration, LogLevel.Warning);
             if (configuration.GetValue("JobRunners:MigrateOnStartup", true))

@@ -13,6 +13,18 @@ internal static class DemoJobs
     public const string NightlyReport = "nightly-report";
     public const string SendEmail = "send-email";
 
+    /// <summary>The payload type of a demo job or task, for masking its <see cref="SensitiveAttribute"/> members; null for other names.</summary>
+    public static Type? PayloadTypeOf(string name) => name switch
+    {
+        Greet => typeof(GreetPayload),
+        ResizeImages => typeof(ResizeImagesPayload),
+        SyncInventory => typeof(SyncInventoryPayload),
+        ChargeCard => typeof(ChargeCardPayload),
+        NightlyReport => typeof(NightlyReportPayload),
+        SendEmail => typeof(SendEmailPayload),
+        _ => null,
+    };
+
     public static JobRunnersBuilder AddDemoJobs(this JobRunnersBuilder jobs)
     {
         var quickRetry = new RetryPolicy { MaxAttempts = 3, InitialDelay = TimeSpan.FromMilliseconds(400), MaxDelay = TimeSpan.FromSeconds(2), Jitter = 0.1 };

@@ -4,7 +4,8 @@ namespace JobRunners;
 
 /// <summary>
 /// Reads which runner the deployment chose: <c>JOB_RUNNER</c> or <c>JobRunners:Runner</c> (whichever comes from
-/// the configuration source with the higher precedence), defaulting to <c>in-process</c>. <c>legacy</c> maps
+/// the configuration source with the higher precedence), defaulting to <c>in-process</c> when neither is set; set
+/// but empty is an error. <c>legacy</c> maps
 /// Spoke's <c>JOBS_SYNC</c> / <c>JOBS_SAME_PROCESS</c> settings.
 /// </summary>
 public static class RunnerSelection
@@ -24,28 +25,46 @@ public static class RunnerSelection
         ArgumentNullException.ThrowIfNull(configuration);
         if (configuration is IConfigurationRoot root)
         {
-            foreach (var provider in root.Providers.Reverse())
-            {
-                foreach (var key in new[] { FlatKey, HierarchicalKey })
-                {
-                    if (provider.TryGet(key, out var value) && !string.IsNullOrWhiteSpace(value))
-                    {
-                        return (value.Trim(), key);
-                    }
-                }
-            }
-
-            return (DefaultRunner, "default");
+            return Find(root) ?? (DefaultRunner, "default");
         }
 
         var flat = configuration[FlatKey];
-        if (!string.IsNullOrWhiteSpace(flat))
+        if (flat is not null)
         {
             return (flat.Trim(), FlatKey);
         }
 
         var hierarchical = configuration[HierarchicalKey];
-        return string.IsNullOrWhiteSpace(hierarchical) ? (DefaultRunner, "default") : (hierarchical.Trim(), HierarchicalKey);
+        return hierarchical is null ? (DefaultRunner, "default") : (hierarchical.Trim(), HierarchicalKey);
+    }
+
+    private static (string Name, string Source)? Find(IConfigurationRoot root)
+    {
+        foreach (var provider in root.Providers.Reverse())
+        {
+            // A chained configuration (a host's copy of another) hides empty values from TryGet: look inside it.
+            if (provider is ChainedConfigurationProvider { Configuration: IConfigurationRoot inner })
+            {
+                if (Find(inner) is { } found)
+                {
+                    return found;
+                }
+
+                continue;
+            }
+
+            foreach (var key in new[] { FlatKey, HierarchicalKey })
+            {
+                // Set but empty is a mistake (an unset variable in a deployment template), not a request for the
+                // default: Resolve refuses it.
+                if (provider.TryGet(key, out var value) && value is not null)
+                {
+                    return (value.Trim(), key);
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Resolves the runner to use among the registered ones.</summary>
@@ -53,7 +72,15 @@ public static class RunnerSelection
     public static string Resolve(IConfiguration configuration, IReadOnlyCollection<string> registered)
     {
         ArgumentNullException.ThrowIfNull(registered);
-        var (name, _) = ReadConfigured(configuration);
+        var (name, source) = ReadConfigured(configuration);
+        if (name.Length == 0)
+        {
+            throw new UnknownRunnerException(
+                name,
+                registered,
+                $"{source} is set but empty: set it to one of the known runners, or remove the setting to use the default ({DefaultRunner}).");
+        }
+
         if (!string.Equals(name, "legacy", StringComparison.OrdinalIgnoreCase))
         {
             var match = registered.FirstOrDefault(r => string.Equals(r, name, StringComparison.OrdinalIgnoreCase));

@@ -35,16 +35,14 @@ public static class StoreSelection
         return new SqliteJobStore(new SqliteStoreOptions { Path = string.IsNullOrWhiteSpace(path) ? SqliteStoreOptions.DefaultPath : path }, timeProvider);
     }
 
-    /// <summary>A one-line description of the store the configuration asks for, without connecting.</summary>
+    /// <summary>A one-line description of the store the configuration asks for, without connecting; secrets in the connection string are masked.</summary>
     public static string Describe(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
         if (!string.IsNullOrWhiteSpace(connectionString))
         {
-            var builder = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-            builder.Remove("Password");
-            return $"postgres ({builder.ConnectionString})";
+            return $"postgres ({ConnectionStringMasking.Postgres(connectionString)})";
         }
 
         var path = configuration["JobRunners:Sqlite:Path"];

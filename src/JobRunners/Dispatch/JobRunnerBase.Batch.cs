@@ -39,11 +39,12 @@ public abstract partial class JobRunnerBase
         {
             inserted = await WriteJobsAsync(valid.Select(v => v.Request).ToList(), cancellationToken).ConfigureAwait(false);
         }
-        catch (JobRunnerException ex)
+        catch (Exception ex) when (ex is JobRunnerException || IsRawStoreError(ex))
         {
+            var error = ex as JobRunnerException ?? StoreFailure(ex);
             foreach (var (index, _) in valid)
             {
-                results[index] = DispatchResult.Failure(index, ex);
+                results[index] = DispatchResult.Failure(index, error);
             }
 
             return results;
@@ -85,7 +86,7 @@ public abstract partial class JobRunnerBase
 
         if (!AcceptsOnWrite && accepted.Count > 0)
         {
-            await Services.Store.MarkDispatchedAsync(accepted.Select(a => new JobDispatchMark(a.Job.Id, a.Job.Attempts)).ToList(), Name, cancellationToken).ConfigureAwait(false);
+            await MarkSentAsync(accepted.Select(a => new JobDispatchMark(a.Job.Id, a.Job.Attempts)).ToList(), cancellationToken).ConfigureAwait(false);
         }
 
         var now = Services.TimeProvider.GetUtcNow();

@@ -1,4 +1,5 @@
 using JobRunners.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace JobRunners;
 
@@ -48,7 +49,16 @@ public abstract partial class JobRunnerBase : IJobRunner
     public async ValueTask<JobRequest> DispatchJobAsync(string jobType, object payload, DispatchOptions? options = null, CancellationToken cancellationToken = default)
     {
         var request = PrepareJob(jobType, payload, options);
-        var inserted = await WriteJobsAsync([request], cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<InsertResult> inserted;
+        try
+        {
+            inserted = await WriteJobsAsync([request], cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsRawStoreError(ex))
+        {
+            throw StoreFailure(ex);
+        }
+
         var job = inserted[0].Job;
         if (!inserted[0].Created || IsDeferred(request.RunAt) || SendsOnWrite)
         {
@@ -87,9 +97,12 @@ public abstract partial class JobRunnerBase : IJobRunner
             throw new ArgumentException("Set DispatchOptions.Delay or DispatchOptions.RunAt, not both.", nameof(options));
         }
 
-        if (options.Delay < TimeSpan.Zero)
+        var now = Services.TimeProvider.GetUtcNow();
+        if (options.Delay is { } wait && (wait < TimeSpan.Zero || wait > DateTimeOffset.MaxValue - now))
         {
-            throw new ArgumentOutOfRangeException(nameof(options), options.Delay, "DispatchOptions.Delay must not be negative.");
+            throw new InvalidDispatchException(
+                "DispatchOptions.Delay",
+                $"DispatchOptions.Delay of job '{jobType}' is {wait}: it must be zero or more and end before the year 10000. Leave it null to run now, or use RunAt for a fixed time.");
         }
 
         if (options.MaxAttempts < 1)
@@ -97,11 +110,13 @@ public abstract partial class JobRunnerBase : IJobRunner
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxAttempts, "DispatchOptions.MaxAttempts must be at least 1.");
         }
 
-        var runAt = options.RunAt ?? (options.Delay is { } delay ? Services.TimeProvider.GetUtcNow() + delay : (DateTimeOffset?)null);
+        var queueName = options.QueueName ?? definition.Options.QueueName ?? jobType;
+        JobRunners.Storage.StoredValues.Check(jobType, queueName, json, options.UniqueKey);
+        var runAt = options.RunAt ?? (options.Delay is { } delay ? now + delay : (DateTimeOffset?)null);
         return new NewJobRequest
         {
             JobType = jobType,
-            QueueName = options.QueueName ?? definition.Options.QueueName ?? jobType,
+            QueueName = queueName,
             Payload = json,
             MaxAttempts = options.MaxAttempts ?? (definition.Options.Retry ?? Services.Options.Retry).MaxAttempts,
             Priority = options.Priority,
@@ -149,9 +164,39 @@ public abstract partial class JobRunnerBase : IJobRunner
             return job;
         }
 
-        await Services.Store.MarkDispatchedAsync([new JobDispatchMark(job.Id, job.Attempts)], Name, cancellationToken).ConfigureAwait(false);
+        await MarkSentAsync([new JobDispatchMark(job.Id, job.Attempts)], cancellationToken).ConfigureAwait(false);
         return job with { DispatchedAt = Services.TimeProvider.GetUtcNow(), Runner = Name };
     }
+
+    /// <summary>
+    /// Records that the backend accepted rows. A failure is logged, not thrown: the backend has the jobs, so the
+    /// caller must not dispatch them again; the outbox re-sends the unmarked rows and the claim runs each once.
+    /// </summary>
+    private protected async ValueTask MarkSentAsync(IReadOnlyList<JobDispatchMark> marks, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Services.Store.MarkDispatchedAsync(marks, Name, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Services.LoggerFactory.CreateLogger<JobRunnerBase>().LogWarning(
+                ex,
+                "The {Runner} runner accepted job(s) {JobIds}, but marking their rows dispatched failed; the outbox sends them again and the claim runs each once.",
+                Name,
+                string.Join(", ", marks.Select(m => m.Id)));
+        }
+    }
+
+    /// <summary>An error from a store that did not wrap its driver's exceptions (the shipped stores do).</summary>
+    private protected static bool IsRawStoreError(Exception ex) => ex is not (JobRunnerException or OperationCanceledException or ArgumentException);
+
+    /// <summary>A raw store error as the <see cref="JobStoreException"/> callers handle; whether the row was written is unknown.</summary>
+    private protected JobStoreException StoreFailure(Exception error) => new(
+        $"The {Services.Store.Name} job store failed while writing a row for the {Name} runner: {error.Message} The row may or may not have been written: " +
+        "dispatch with a unique key (DispatchOptions.UniqueKey) to make repeating it safe.",
+        error,
+        rowMayExist: true);
 
     /// <summary>The error a caller sees when a written row was not accepted by the backend: it names the row.</summary>
     protected JobRunnerException AsDispatchFailure(JobRequest job, Exception error)

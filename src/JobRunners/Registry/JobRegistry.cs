@@ -30,6 +30,17 @@ public sealed class JobRegistry
     /// <summary>True when a task is registered under <paramref name="taskName"/>.</summary>
     public bool HasTask(string taskName) => _tasks.ContainsKey(taskName);
 
+    /// <summary>
+    /// A stored job or task payload ready to show: the members its registered payload type marks
+    /// <see cref="SensitiveAttribute"/>, and those named like secrets, replaced by <c>***</c> (see <see cref="PayloadMasking"/>).
+    /// </summary>
+    public string MaskPayload(string name, string payloadJson)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var type = _jobs.TryGetValue(name, out var job) ? job.PayloadType : _tasks.TryGetValue(name, out var task) ? task.PayloadType : null;
+        return PayloadMasking.MaskJson(payloadJson, type);
+    }
+
     /// <summary>Binds and validates a task payload given at dispatch.</summary>
     /// <exception cref="UnknownHandlerException">No task has that name.</exception>
     /// <exception cref="PayloadValidationException">The payload is invalid.</exception>

@@ -126,8 +126,12 @@ public sealed class Schedule
         _ => throw new InvalidScheduleException($"Schedule '{schedule.Tag}' uses a next-run function defined in code; only a process that registers it with AddRecurring can compute its runs."),
     };
 
-    /// <summary>The first run of a schedule defined at <paramref name="now"/>: not before <paramref name="startAt"/>, not in the past.</summary>
-    internal DateTimeOffset? FirstRun(DateTimeOffset now, DateTimeOffset? startAt)
+    /// <summary>
+    /// The first run of a schedule defined at <paramref name="now"/>: not before <paramref name="startAt"/>, not in
+    /// the past, to the millisecond; null when it never runs. What a stored schedule's next run becomes when its
+    /// timing changes.
+    /// </summary>
+    public DateTimeOffset? FirstRun(DateTimeOffset now, DateTimeOffset? startAt)
     {
         switch (Kind)
         {

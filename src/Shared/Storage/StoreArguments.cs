@@ -10,6 +10,7 @@ internal static class StoreArguments
         ArgumentException.ThrowIfNullOrEmpty(job.QueueName, nameof(job));
         ArgumentException.ThrowIfNullOrEmpty(job.Payload, nameof(job));
         ArgumentOutOfRangeException.ThrowIfLessThan(job.MaxAttempts, 1, nameof(job));
+        StoredValues.Check(job.JobType, job.QueueName, job.Payload, job.UniqueKey);
     }
 
     public static void ValidateClaim(JobClaimRequest request)

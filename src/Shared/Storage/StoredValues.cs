@@ -1,0 +1,109 @@
+using System.Text;
+using System.Text.Json;
+
+namespace JobRunners.Storage;
+
+/// <summary>
+/// What a row can hold, checked before a write so that no store refuses it halfway (PostgreSQL cannot store a NUL
+/// character in text or jsonb; an index entry has a size limit) and both stores accept the same rows.
+/// </summary>
+internal static class StoredValues
+{
+    /// <summary>The longest unique key, in UTF-8 bytes: it is indexed together with the job type.</summary>
+    public const int MaxUniqueKeyBytes = 1000;
+
+    /// <summary>Refuses a row whose job type, queue, payload or unique key cannot be stored, naming the field.</summary>
+    /// <exception cref="InvalidDispatchException">A value cannot be stored.</exception>
+    public static void Check(string jobType, string queueName, string payload, string? uniqueKey)
+    {
+        NoNul(jobType, "job type");
+        NoNul(queueName, "DispatchOptions.QueueName");
+        if (uniqueKey is not null)
+        {
+            NoNul(uniqueKey, "DispatchOptions.UniqueKey");
+            var bytes = Encoding.UTF8.GetByteCount(uniqueKey);
+            if (bytes > MaxUniqueKeyBytes)
+            {
+                throw new InvalidDispatchException(
+                    "DispatchOptions.UniqueKey",
+                    $"DispatchOptions.UniqueKey of job '{jobType}' is {uniqueKey.Length:N0} characters ({bytes:N0} bytes in UTF-8), over the limit of {MaxUniqueKeyBytes:N0} bytes: use a shorter key, such as a hash of the long one.");
+            }
+        }
+
+        CheckPayload(jobType, payload);
+    }
+
+    /// <summary>Refuses a payload holding a NUL character (raw or as the JSON escape <c>\u0000</c>), naming the member.</summary>
+    public static void CheckPayload(string name, string payload)
+    {
+        // Only a payload that could hold a NUL is parsed: the common one costs two scans of its text.
+        if (!payload.Contains('\0', StringComparison.Ordinal) && !payload.Contains("\\u0000", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        string? path;
+        try
+        {
+            using var document = JsonDocument.Parse(payload);
+            path = FindNul(document.RootElement, "payload");
+        }
+        catch (JsonException)
+        {
+            path = payload.Contains('\0', StringComparison.Ordinal) ? "payload" : null;
+        }
+
+        if (path is not null)
+        {
+            throw new InvalidDispatchException(
+                path,
+                $"The payload of '{name}' has a NUL character (\\u0000) in {path}, which the job store cannot keep: remove it, or encode binary data (e.g. as base64).");
+        }
+    }
+
+    private static void NoNul(string value, string field)
+    {
+        if (value.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new InvalidDispatchException(field, $"{field} has a NUL character (\\u0000), which the job store cannot keep: remove it.");
+        }
+    }
+
+    private static string? FindNul(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return element.GetString()!.Contains('\0', StringComparison.Ordinal) ? path : null;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    var inner = $"{path}.{property.Name.Replace("\0", "\\u0000", StringComparison.Ordinal)}";
+                    if (property.Name.Contains('\0', StringComparison.Ordinal))
+                    {
+                        return inner;
+                    }
+
+                    if (FindNul(property.Value, inner) is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (FindNul(item, $"{path}[{index++}]") is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            default:
+                return null;
+        }
+    }
+}
