@@ -7,6 +7,10 @@ namespace JobRunners.Runners.InProcess;
 internal sealed partial class InProcessWorker
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, byte> _jobsRunning = new();
+    private int _jobsWaitingForSlot;
+
+    /// <summary>Jobs read from the queue and waiting for a free worker slot (for tests that order work).</summary>
+    internal int JobsWaitingForSlot => Volatile.Read(ref _jobsWaitingForSlot);
 
     /// <summary>Returns when the channel is completed and drained and every claimed job has ended.</summary>
     private async Task RunJobsAsync(SemaphoreSlim slots, CancellationToken interrupt)
@@ -17,7 +21,16 @@ internal sealed partial class InProcessWorker
         {
             while (await reader.WaitToReadAsync(interrupt).ConfigureAwait(false))
             {
-                await slots.WaitAsync(interrupt).ConfigureAwait(false);
+                Interlocked.Increment(ref _jobsWaitingForSlot);
+                try
+                {
+                    await slots.WaitAsync(interrupt).ConfigureAwait(false);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _jobsWaitingForSlot);
+                }
+
                 var free = 1;
                 while (free < _options.Workers && slots.Wait(0, CancellationToken.None))
                 {

@@ -15,7 +15,13 @@ public sealed class AwsSqsConformanceTests : RunnerConformanceTests
 
     protected override bool WorkersShareQueue => true;
 
-    protected override IReadOnlyDictionary<string, string?>? ShortShutdownSettings => new Dictionary<string, string?> { ["JobRunners:AwsSqs:Worker:ShutdownTimeout"] = "00:00:00.200" };
+    // A stopping worker cancels its long poll, but the service may still hand the released message to that
+    // abandoned poll, which hides it for a whole visibility timeout: a short one brings it back within seconds.
+    protected override IReadOnlyDictionary<string, string?>? ShortShutdownSettings => new Dictionary<string, string?>
+    {
+        ["JobRunners:AwsSqs:Worker:ShutdownTimeout"] = "00:00:00.200",
+        ["JobRunners:AwsSqs:Worker:VisibilityTimeout"] = "00:00:03",
+    };
 
     protected override IReadOnlyDictionary<string, string?>? UnconfiguredSettings => new Dictionary<string, string?>
     {

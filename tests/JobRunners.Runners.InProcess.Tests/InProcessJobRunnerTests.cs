@@ -230,6 +230,8 @@ public sealed class InProcessJobRunnerTests : RunnerTestBase
         }
 
         await runner.DispatchJobAsync("urgent", new ProbePayload("job"));
+        var worker = host.Services.GetRequiredService<InProcessWorker>();
+        await WaitUntil(() => worker.JobsWaitingForSlot == 1);
         gate.SetResult();
         await WaitUntil(() => order.Count == 502);
         await host.StopAsync();
@@ -261,7 +263,7 @@ public sealed class InProcessJobRunnerTests : RunnerTestBase
 
     private static async Task WaitUntil(Func<bool> condition)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while (!condition())
         {
             Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "timed out");
