@@ -10,7 +10,7 @@ namespace JobRunners;
 /// the backend never accepted to the runner (the outbox), re-sends rows whose message was lost and adopts rows another
 /// runner accepted (the reconciler), and prunes finished rows. A long-running host runs a round every
 /// <see cref="JobRunnersOptions.MaintenanceInterval"/>; a deployment without one (a scheduled function) calls
-/// <see cref="RunOnceAsync"/>. Every send is safe to repeat: only the worker that wins a row's claim runs it.
+/// <see cref="RunOnceAsync(bool, CancellationToken)"/>. Every send is safe to repeat: only the worker that wins a row's claim runs it.
 /// </summary>
 public sealed partial class JobMaintenance
 {
@@ -42,7 +42,11 @@ public sealed partial class JobMaintenance
     /// </summary>
     /// <param name="prune">Also delete finished rows past their retention.</param>
     /// <param name="cancellationToken">Stops the round.</param>
-    public async ValueTask<MaintenanceRound> RunOnceAsync(bool prune = false, CancellationToken cancellationToken = default)
+    public ValueTask<MaintenanceRound> RunOnceAsync(bool prune = false, CancellationToken cancellationToken = default) =>
+        RunOnceAsync(prune, reconcile: true, cancellationToken);
+
+    /// <summary>One round, with the reconciler's queries only when <paramref name="reconcile"/>.</summary>
+    internal async ValueTask<MaintenanceRound> RunOnceAsync(bool prune, bool reconcile, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var outbox = _runner as JobRunnerBase;
@@ -64,7 +68,7 @@ public sealed partial class JobMaintenance
                 _logger.LogInformation("The outbox re-sent {Count} job(s) to {Runner}.", sent.Count, outbox.Name);
             }
 
-            if (refused is null)
+            if (refused is null && reconcile)
             {
                 (redelivered, adopted) = await ReconcileAsync(outbox, now, cancellationToken).ConfigureAwait(false);
             }

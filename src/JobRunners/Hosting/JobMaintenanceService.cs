@@ -5,8 +5,8 @@ using Microsoft.Extensions.Options;
 namespace JobRunners.Hosting;
 
 /// <summary>
-/// Runs a <see cref="JobMaintenance"/> round every <see cref="JobRunnersOptions.MaintenanceInterval"/>, pruning now and
-/// then, for as long as the host runs.
+/// Runs a <see cref="JobMaintenance"/> round every <see cref="JobRunnersOptions.MaintenanceInterval"/>, for as long as
+/// the host runs: the reconciler every <see cref="ReconcileEveryRounds"/>th round, pruning now and then.
 /// </summary>
 internal sealed class JobMaintenanceService : BackgroundService
 {
@@ -18,7 +18,12 @@ internal sealed class JobMaintenanceService : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<JobMaintenanceService> _logger;
 
+    // Lost messages wait RedeliverAfter (minutes) and adoption follows a rare JOB_RUNNER switch: looking every fourth
+    // round (a minute by default) is soon enough, and keeps an idle worker at a few statements a minute.
+    internal const int ReconcileEveryRounds = 4;
+
     private DateTimeOffset? _prunedAt;
+    private long _rounds;
 
     public JobMaintenanceService(JobMaintenance maintenance, IOptions<JobRunnersOptions> options, TimeProvider time, ILogger<JobMaintenanceService> logger)
     {
@@ -63,7 +68,8 @@ internal sealed class JobMaintenanceService : BackgroundService
     {
         var now = _time.GetUtcNow();
         var prune = _prunedAt is not { } last || now - last >= PruneEvery;
-        var round = await _maintenance.RunOnceAsync(prune, cancellationToken).ConfigureAwait(false);
+        var reconcile = _rounds++ % ReconcileEveryRounds == 0;
+        var round = await _maintenance.RunOnceAsync(prune, reconcile, cancellationToken).ConfigureAwait(false);
         if (prune)
         {
             _prunedAt = now;
