@@ -33,9 +33,9 @@ internal static partial class MarkdownReport
         md.AppendLine();
         if (run.Load.Busy)
         {
-            md.AppendLine($"> **Measured on a shared, busy machine**: the 1-minute load average reached {Num(run.Load.Max)} during the run");
-            md.AppendLine($"> (median {Num(run.Load.Median)}) on {m.Cores} cores, while other engineers were building and testing. Absolute numbers are");
-            md.AppendLine("> therefore low and noisy; the ratios between systems measured in the same repetitions are the meaningful part.");
+            md.AppendLine($"> **Load**: the 1-minute load average reached {Num(run.Load.Max)} during the run (median {Num(run.Load.Median)}) on {m.Cores} cores,");
+            md.AppendLine("> the benchmark's own workers (up to W threads) and servers included. Absolute numbers vary between runs and machines;");
+            md.AppendLine("> the ratios between systems measured in the same repetitions are the meaningful part.");
             md.AppendLine();
         }
 
@@ -44,6 +44,7 @@ internal static partial class MarkdownReport
         md.AppendLine("./scripts/bench.sh --quick                   # 3 repetitions, small N, W = 8, S6 window 30 s: checks the harness");
         md.AppendLine("./scripts/bench.sh --only S1,S6 --n 20000    # some scenarios (S1-S6), more jobs per S1 run (--peer-n for Hangfire and Quartz)");
         md.AppendLine("./scripts/bench.sh --workers 8,32,128        # S1's W list");
+        md.AppendLine("./scripts/bench.sh --reps 3 --single-n 20000 # repetitions; jobs per one-by-one S1 run (default: --n)");
         md.AppendLine("./scripts/bench.sh --render-only             # rewrite this file from the last run's saved results");
         md.AppendLine("```");
         md.AppendLine();
