@@ -187,7 +187,7 @@ public sealed class InProcessJobRunnerTests : RunnerTestBase
         await Task.Delay(200);
         var waitedWhileFull = !fourth.IsCompleted;
         gate.SetResult();
-        await fourth.WaitAsync(TimeSpan.FromSeconds(10));
+        await fourth.WaitAsync(TimeSpan.FromSeconds(60));
         await host.StopAsync();
 
         Assert.That(waitedWhileFull, Is.True, "dispatch returned while the channel was full");
@@ -198,6 +198,7 @@ public sealed class InProcessJobRunnerTests : RunnerTestBase
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var order = new ConcurrentQueue<string>();
+        var firstRunning = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var settings = new Dictionary<string, string?>
         {
             ["JOB_RUNNER"] = "in-process",
@@ -209,6 +210,7 @@ public sealed class InProcessJobRunnerTests : RunnerTestBase
             {
                 if (payload.Key == "first")
                 {
+                    firstRunning.TrySetResult();
                     await gate.Task.WaitAsync(ct);
                 }
 
@@ -224,6 +226,7 @@ public sealed class InProcessJobRunnerTests : RunnerTestBase
 
         // The first task holds the only worker; 500 more wait behind it, then a job arrives.
         await runner.DispatchTaskAsync("step", new ProbePayload("first"));
+        await firstRunning.Task.WaitAsync(TimeSpan.FromSeconds(60));
         for (var i = 0; i < 500; i++)
         {
             await runner.DispatchTaskAsync("step", new ProbePayload($"task-{i}"));
