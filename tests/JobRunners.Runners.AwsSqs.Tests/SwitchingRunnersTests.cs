@@ -110,10 +110,13 @@ public sealed class SwitchingRunnersTests : RunnerTestBase
         });
     }
 
+    // These tests are about adoption, not wake-up precision (the postgres runner's own tests cover that): the worker's
+    // safety poll is shortened so a wake-up missed on a loaded machine costs seconds, not the test's whole timeout.
     private static Dictionary<string, string?> Runner(string name, bool worker) => new()
     {
         ["JOB_RUNNER"] = name,
         ["JobRunners:Worker:Enabled"] = worker ? "true" : "false",
+        ["JobRunners:PostgreSql:ListenPollInterval"] = "00:00:05",
     };
 
     private static async Task<long> DispatchAsync(RunnerHost host, List<string> keys, TimeSpan? delay)
