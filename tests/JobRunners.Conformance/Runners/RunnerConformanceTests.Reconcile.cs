@@ -33,10 +33,8 @@ public abstract partial class RunnerConformanceTests
         {
             Assert.That(final.Status, Is.EqualTo(JobStatus.Succeeded));
             Assert.That(Probes.RunCount(key), Is.EqualTo(1));
-            if (ResendsLostMessages)
-            {
-                Assert.That(final.DispatchedAt, Is.Not.Null, "the outbox marks it sent");
-            }
+            // Not its dispatched_at: a worker can finish the job before the outbox's mark lands, and the mark then
+            // leaves the finished row alone. That it ran once, after the outbox sent it, is the guarantee.
         });
     }
 
