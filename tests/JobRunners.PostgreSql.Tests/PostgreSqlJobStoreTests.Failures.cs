@@ -1,4 +1,5 @@
 using Dapper;
+using JobRunners.Conformance;
 using JobRunners.Storage;
 using Npgsql;
 
@@ -56,38 +57,16 @@ public sealed partial class PostgreSqlJobStoreTests
 
     private static NewJobRequest NewRow() => new() { JobType = "send-email", QueueName = "send-email", Payload = "{}" };
 
-    /// <summary>
-    /// Starts <paramref name="write"/> while another connection holds the table locked, waits until the write's
-    /// statement is blocked on the server (so it was sent), then terminates its backend.
-    /// </summary>
+    /// <summary>Runs <paramref name="write"/> while every INSERT into the table ends its own server session.</summary>
     private async Task<JobStoreException> TerminatedMidWriteAsync(Func<Task> write)
     {
         var dataSource = await TestServer.GetDataSourceAsync();
-        await using var locker = await dataSource.OpenConnectionAsync();
-        await using var transaction = await locker.BeginTransactionAsync();
-        await locker.ExecuteAsync($"LOCK TABLE \"{_schema}\".job_request IN ACCESS EXCLUSIVE MODE", transaction: transaction);
-        var writing = write();
-        var pid = 0;
-        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        await using (var connection = await dataSource.OpenConnectionAsync())
         {
-            while (pid == 0)
-            {
-                pid = await locker.QuerySingleOrDefaultAsync<int>(new CommandDefinition(
-                    "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE @Pattern AND pid <> pg_backend_pid() LIMIT 1",
-                    new { Pattern = $"%INSERT INTO \"{_schema}\".job_request%" },
-                    transaction,
-                    cancellationToken: timeout.Token));
-                if (pid == 0)
-                {
-                    // pg_stat_activity is read once per transaction unless the snapshot is cleared.
-                    await locker.ExecuteAsync(new CommandDefinition("SELECT pg_stat_clear_snapshot()", transaction: transaction, cancellationToken: timeout.Token));
-                    await Task.Delay(20, timeout.Token);
-                }
-            }
+            await connection.ExecuteAsync(PostgreSqlFaults.TerminateInsertsInto(_schema));
         }
 
-        await locker.ExecuteAsync("SELECT pg_terminate_backend(@Pid)", new { Pid = pid }, transaction);
-        var error = await Assert.ThrowsAsync<JobStoreException>(async () => await writing);
+        var error = await Assert.ThrowsAsync<JobStoreException>(async () => await write());
         return error!;
     }
 }

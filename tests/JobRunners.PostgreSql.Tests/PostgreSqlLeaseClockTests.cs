@@ -1,3 +1,4 @@
+using Dapper;
 using JobRunners.Storage;
 using Microsoft.Extensions.Time.Testing;
 
@@ -67,15 +68,16 @@ public sealed class PostgreSqlLeaseClockTests
         var job = (await worker.InsertAsync(new NewJobRequest { JobType = "export", QueueName = "export", Payload = "{}", MaxAttempts = 3 })).Job;
         await worker.ClaimAsync(new JobClaimRequest { WorkerId = "worker-1", Lease = TimeSpan.FromMilliseconds(50), Ids = [job.Id] });
 
-        IReadOnlyList<JobRequest> rescued = [];
-        for (var round = 0; round < 600 && rescued.Count == 0; round++)
+        // Sleep on the database until its own clock has passed the lease's end, then sweep once.
+        var dataSource = await TestServer.GetDataSourceAsync();
+        await using (var connection = await dataSource.OpenConnectionAsync())
         {
-            rescued = (await behindHost.SweepAsync(new SweepRequest())).Rescued;
-            if (rescued.Count == 0)
-            {
-                await Task.Delay(50);
-            }
+            await connection.ExecuteAsync(
+                $"SELECT pg_sleep(greatest(0, extract(epoch FROM locked_until - clock_timestamp())) + 0.001) FROM \"{_schema}\".job_request WHERE id = @Id",
+                new { Id = job.Id });
         }
+
+        var rescued = (await behindHost.SweepAsync(new SweepRequest())).Rescued;
 
         Assert.That(rescued.Select(r => (r.Id, r.Status)), Is.EqualTo(new[] { (job.Id, JobStatus.Queued) }));
     }

@@ -1,6 +1,4 @@
-using Dapper;
 using JobRunners.Conformance;
-using Npgsql;
 
 namespace JobRunners.Runners.PostgreSql.Tests;
 
@@ -12,22 +10,11 @@ public sealed class PostgreSqlDispatchFailureTests : PostgreSqlTestBase
     public async Task Finding05_BackendTerminatedMidDispatch_JobsBatchesAndTaskRowsSayRowMayExist()
     {
         await using var host = await StartHostAsync(DispatchOnly());
-        var dataSource = await TestDatabase.GetDataSourceAsync();
-        await using var locker = await dataSource.OpenConnectionAsync();
-        await using var transaction = await locker.BeginTransactionAsync();
-        await locker.ExecuteAsync($"LOCK TABLE \"{Schema}\".job_request IN ACCESS EXCLUSIVE MODE", transaction: transaction);
+        await TestDatabase.ExecuteAsync(PostgreSqlFaults.TerminateInsertsInto(Schema));
 
-        var job = host.Runner.DispatchJobAsync(ProbeHandlers.OkJob, new ProbePayload(NewKey())).AsTask();
-        await TerminateBlockedInsertAsync(locker, transaction);
-        var jobError = await Assert.ThrowsAsync<JobStoreException>(async () => await job);
-
-        var jobs = host.Runner.DispatchJobsAsync([new JobDispatch(ProbeHandlers.OkJob, new ProbePayload(NewKey())), new JobDispatch(ProbeHandlers.OkJob, new ProbePayload(NewKey()))]).AsTask();
-        await TerminateBlockedInsertAsync(locker, transaction);
-        var batch = await jobs;
-
-        var task = host.Runner.DispatchTaskAsync(ProbeHandlers.CountTask, new ProbePayload(NewKey())).AsTask();
-        await TerminateBlockedInsertAsync(locker, transaction);
-        var taskError = await Assert.ThrowsAsync<JobStoreException>(async () => await task);
+        var jobError = await Assert.ThrowsAsync<JobStoreException>(async () => await host.Runner.DispatchJobAsync(ProbeHandlers.OkJob, new ProbePayload(NewKey())));
+        var batch = await host.Runner.DispatchJobsAsync([new JobDispatch(ProbeHandlers.OkJob, new ProbePayload(NewKey())), new JobDispatch(ProbeHandlers.OkJob, new ProbePayload(NewKey()))]);
+        var taskError = await Assert.ThrowsAsync<JobStoreException>(async () => await host.Runner.DispatchTaskAsync(ProbeHandlers.CountTask, new ProbePayload(NewKey())));
 
         using (Assert.EnterMultipleScope())
         {
@@ -36,28 +23,5 @@ public sealed class PostgreSqlDispatchFailureTests : PostgreSqlTestBase
             Assert.That(batch.Select(r => r.Error), Is.All.InstanceOf<JobStoreException>().With.Property("RowMayExist").True);
             Assert.That(taskError!.RowMayExist, Is.True);
         }
-    }
-
-    /// <summary>Waits until a dispatch's INSERT is blocked on the locked table (so it was sent), then terminates its backend.</summary>
-    private async Task TerminateBlockedInsertAsync(NpgsqlConnection locker, NpgsqlTransaction transaction)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var pid = 0;
-        while (pid == 0)
-        {
-            pid = await locker.QuerySingleOrDefaultAsync<int>(new CommandDefinition(
-                "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE @Pattern AND pid <> pg_backend_pid() LIMIT 1",
-                new { Pattern = $"%INSERT INTO \"{Schema}\".job_request%" },
-                transaction,
-                cancellationToken: timeout.Token));
-            if (pid == 0)
-            {
-                // pg_stat_activity is read once per transaction unless the snapshot is cleared.
-                await locker.ExecuteAsync(new CommandDefinition("SELECT pg_stat_clear_snapshot()", transaction: transaction, cancellationToken: timeout.Token));
-                await Task.Delay(20, timeout.Token);
-            }
-        }
-
-        await locker.ExecuteAsync("SELECT pg_terminate_backend(@Pid)", new { Pid = pid }, transaction);
     }
 }

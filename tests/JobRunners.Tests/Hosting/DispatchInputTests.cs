@@ -79,42 +79,18 @@ public sealed class DispatchInputTests : RunnerTestBase
         await PostgresServer.EnsureReachableAsync();
         _schema = PostgresServer.NewSchemaName();
         await using var host = await StartHostAsync();
-        await using var dataSource = NpgsqlDataSource.Create(PostgresServer.ConnectionString);
-        await using var locker = await dataSource.OpenConnectionAsync();
-        await using var transaction = await locker.BeginTransactionAsync();
-        await locker.ExecuteAsync($"LOCK TABLE \"{_schema}\".job_request IN ACCESS EXCLUSIVE MODE", transaction: transaction);
+        await using (var dataSource = NpgsqlDataSource.Create(PostgresServer.ConnectionString))
+        await using (var connection = await dataSource.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync(PostgreSqlFaults.TerminateInsertsInto(_schema));
+        }
 
-        var single = host.Runner.DispatchJobAsync(ProbeHandlers.OkJob, new ProbePayload(NewKey())).AsTask();
-        await TerminateBlockedInsertAsync(locker, transaction);
-        var error = await Assert.ThrowsAsync<JobStoreException>(async () => await single);
+        var error = await Assert.ThrowsAsync<JobStoreException>(async () => await host.Runner.DispatchJobAsync(ProbeHandlers.OkJob, new ProbePayload(NewKey())));
 
         using (Assert.EnterMultipleScope())
         {
             Assert.That(error!.RowMayExist, Is.True);
             Assert.That(error.Message, Does.Contain("may or may not have been written"));
         }
-    }
-
-    /// <summary>Waits until a dispatch's INSERT is blocked on the locked table (so it was sent), then terminates its backend.</summary>
-    private async Task TerminateBlockedInsertAsync(NpgsqlConnection locker, NpgsqlTransaction transaction)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var pid = 0;
-        while (pid == 0)
-        {
-            pid = await locker.QuerySingleOrDefaultAsync<int>(new CommandDefinition(
-                "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE @Pattern AND pid <> pg_backend_pid() LIMIT 1",
-                new { Pattern = $"%INSERT INTO \"{_schema}\".job_request%" },
-                transaction,
-                cancellationToken: timeout.Token));
-            if (pid == 0)
-            {
-                // pg_stat_activity is read once per transaction unless the snapshot is cleared.
-                await locker.ExecuteAsync(new CommandDefinition("SELECT pg_stat_clear_snapshot()", transaction: transaction, cancellationToken: timeout.Token));
-                await Task.Delay(20, timeout.Token);
-            }
-        }
-
-        await locker.ExecuteAsync("SELECT pg_terminate_backend(@Pid)", new { Pid = pid }, transaction);
     }
 }
