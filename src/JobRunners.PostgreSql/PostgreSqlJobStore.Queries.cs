@@ -43,58 +43,7 @@ public sealed partial class PostgreSqlJobStore
     {
         ArgumentNullException.ThrowIfNull(query);
         StoreArguments.ValidateLimit(query.Limit);
-        var sql = new StringBuilder(_sql.SelectAll).Append(" WHERE status = 'queued'");
-        if (query.UndispatchedOnly)
-        {
-            sql.Append(" AND dispatched_at IS NULL");
-        }
-
-        if (query.CreatedBefore is not null)
-        {
-            sql.Append(" AND created_at < @CreatedBefore");
-        }
-
-        if (query.Runner is not null)
-        {
-            sql.Append(" AND runner = @Runner");
-        }
-
-        if (query.DueBy is not null)
-        {
-            sql.Append(" AND run_at <= @DueBy");
-        }
-
-        if (query.NotRunner is not null)
-        {
-            sql.Append(" AND (runner IS NULL OR runner <> @NotRunner)");
-        }
-
-        if (query.JobTypes is not null)
-        {
-            sql.Append(" AND job_type = ANY(@JobTypes)");
-        }
-
-        if (query.DispatchedOnly)
-        {
-            sql.Append(" AND dispatched_at IS NOT NULL");
-        }
-
-        if (query.UnclaimedSince is not null)
-        {
-            sql.Append(" AND dispatched_at <= @UnclaimedSince AND run_at <= @UnclaimedSince");
-        }
-
-        if (query.DispatchedBeforeDue)
-        {
-            sql.Append(" AND dispatched_at < run_at");
-        }
-
-        if (query.AfterId is not null)
-        {
-            sql.Append(" AND id > @AfterId");
-        }
-
-        sql.Append(" ORDER BY id LIMIT @Limit");
+        var sql = QueuedFilter.AppendWhere(new StringBuilder(_sql.SelectAll), query, "job_type = ANY(@JobTypes)");
         var parameters = new
         {
             CreatedBefore = query.CreatedBefore?.ToUniversalTime(),
