@@ -29,7 +29,8 @@ internal readonly record struct WakeMessage(string? JobType, string? Queue, Date
 
             if (DueAt is { } due)
             {
-                writer.WriteNumber("at", due.ToUnixTimeMilliseconds());
+                // Rounded up: a wake-up announced for a moment before the row is due would find nothing to claim.
+                writer.WriteNumber("at", (due.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond);
             }
 
             writer.WriteEndObject();

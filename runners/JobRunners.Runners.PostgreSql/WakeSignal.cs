@@ -49,11 +49,7 @@ internal sealed class WakeSignal : IDisposable
                 return;
             }
 
-            // Timers count whole milliseconds on their own clock and may fire a little before the wall clock reaches
-            // the due time; waking early would find the row not yet due and sleep until the next poll.
-            var holder = new ITimer?[1];
-            holder[0] = _time.CreateTimer(_ => Fired(holder), null, delay + TimerSlack, Timeout.InfiniteTimeSpan);
-            _timers.Add(holder[0]!);
+            Arm(dueAt, delay);
         }
     }
 
@@ -89,7 +85,15 @@ internal sealed class WakeSignal : IDisposable
         _signal.Dispose();
     }
 
-    private void Fired(ITimer?[] holder)
+    // Call under _lock.
+    private void Arm(DateTimeOffset dueAt, TimeSpan delay)
+    {
+        var holder = new ITimer?[1];
+        holder[0] = _time.CreateTimer(_ => Fired(holder, dueAt), null, delay + TimerSlack, Timeout.InfiniteTimeSpan);
+        _timers.Add(holder[0]!);
+    }
+
+    private void Fired(ITimer?[] holder, DateTimeOffset dueAt)
     {
         lock (_lock)
         {
@@ -98,6 +102,15 @@ internal sealed class WakeSignal : IDisposable
             {
                 _timers.Remove(timer);
                 timer.Dispose();
+            }
+
+            // Timers run on a coarse monotonic tick (several milliseconds on Linux) and can fire before the wall clock
+            // reaches the due time; waking then would find the row not yet due and sleep until the next poll.
+            var rest = dueAt - _time.GetUtcNow();
+            if (rest > TimeSpan.Zero && !_disposed)
+            {
+                Arm(dueAt, rest);
+                return;
             }
         }
 
