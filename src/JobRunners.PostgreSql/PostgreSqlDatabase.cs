@@ -125,22 +125,28 @@ internal sealed partial class PostgreSqlDatabase : IAsyncDisposable, IDisposable
         var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            try
-            {
-                return await work(connection, cancellationToken).ConfigureAwait(false);
-            }
-            catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName)
-            {
-                throw new JobStoreException(
-                    $"The JobRunners {missing} missing in the PostgreSQL database '{_database}' on {_server} (schema \"{Schema}\"): " +
-                    "run `jobrunners migrate`, or set JobRunners:MigrateOnStartup=true.",
-                    exception,
-                    schemaMissing: true);
-            }
-            catch (NpgsqlException exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw Failed(exception, writes);
-            }
+            return await RunOnAsync(connection, work, missing, cancellationToken, writes).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> on a connection the caller holds, with the errors of <see cref="WithConnectionAsync"/>.</summary>
+    public async ValueTask<T> RunOnAsync<T>(NpgsqlConnection connection, Func<NpgsqlConnection, CancellationToken, Task<T>> work, string missing, CancellationToken cancellationToken, bool writes = false)
+    {
+        try
+        {
+            return await work(connection, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName)
+        {
+            throw new JobStoreException(
+                $"The JobRunners {missing} missing in the PostgreSQL database '{_database}' on {_server} (schema \"{Schema}\"): " +
+                "run `jobrunners migrate`, or set JobRunners:MigrateOnStartup=true.",
+                exception,
+                schemaMissing: true);
+        }
+        catch (NpgsqlException exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw Failed(exception, writes);
         }
     }
 

@@ -99,5 +99,10 @@ internal static class PostgreSqlMigrations
             CREATE UNIQUE INDEX ux_job_request_type_unique_key ON {schema}.job_request (job_type, unique_key)
                 WHERE unique_key IS NOT NULL AND status IN ('queued', 'running');
             """),
+
+        // The leader's session: when it ends (the process died), another scheduler takes the lease at once.
+        new(5, "Scheduler lease records the leader's session", """
+            ALTER TABLE {schema}.scheduler_lease ADD COLUMN holder_pid integer;
+            """),
     ];
 }

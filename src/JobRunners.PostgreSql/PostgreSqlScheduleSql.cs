@@ -75,16 +75,20 @@ internal sealed class PostgreSqlScheduleSql
         // Walks the job type's rows newest first on ix_job_request_job_type: a run's row is among the newest.
         FindJobByUniqueKey = $"SELECT id FROM {quotedSchema}.job_request WHERE job_type = @JobType AND unique_key = @UniqueKey ORDER BY id DESC LIMIT 1";
 
-        // Free, expired, or already ours: ON CONFLICT DO UPDATE locks the row and re-checks the WHERE against the
-        // committed version, so of two processes racing for an expired lease exactly one wins.
+        // Free, expired, already ours, or held by a session that has ended (its process died: the server ends the
+        // session when the connection drops, so a survivor need not wait for the lease to expire). Run on the
+        // candidate's own held session, whose pid the row records. ON CONFLICT DO UPDATE locks the row and re-checks
+        // the WHERE against the committed version, so of two processes racing for the lease exactly one wins.
         AcquireLease = $"""
-            INSERT INTO {lease} AS l (name, holder, acquired_at, expires_at)
-            VALUES ('{LeaseName}', @Holder, @Now, @ExpiresAt)
+            INSERT INTO {lease} AS l (name, holder, acquired_at, expires_at, holder_pid)
+            VALUES ('{LeaseName}', @Holder, @Now, @ExpiresAt, pg_backend_pid())
             ON CONFLICT (name) DO UPDATE SET
                 acquired_at = CASE WHEN l.holder = excluded.holder THEN l.acquired_at ELSE excluded.acquired_at END,
                 holder = excluded.holder,
-                expires_at = excluded.expires_at
+                expires_at = excluded.expires_at,
+                holder_pid = excluded.holder_pid
             WHERE l.holder = excluded.holder OR l.expires_at < excluded.acquired_at
+               OR (l.holder_pid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_stat_activity AS a WHERE a.pid = l.holder_pid))
             RETURNING holder
             """;
         ReleaseLease = $"DELETE FROM {lease} WHERE name = '{LeaseName}' AND holder = @Holder";

@@ -169,11 +169,22 @@ public sealed partial class PostgreSqlScheduleStore : IScheduleStore, IAsyncDisp
             cancellationToken);
     }
 
-    /// <summary>Disposes the connection pool when the store created it.</summary>
-    public ValueTask DisposeAsync() => _db.DisposeAsync();
+    /// <summary>Ends the lease session, and disposes the connection pool when the store created it.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await CloseLeaseSessionAsync().ConfigureAwait(false);
+        _leaseGate.Dispose();
+        await _db.DisposeAsync().ConfigureAwait(false);
+    }
 
-    /// <summary>Disposes the connection pool when the store created it.</summary>
-    public void Dispose() => _db.Dispose();
+    /// <summary>Ends the lease session, and disposes the connection pool when the store created it.</summary>
+    public void Dispose()
+    {
+        _leaseSession?.Dispose();
+        _leaseSession = null;
+        _leaseGate.Dispose();
+        _db.Dispose();
+    }
 
     private static CommandDefinition Command(string sql, object? parameters, CancellationToken cancellationToken) =>
         new(sql, parameters, cancellationToken: cancellationToken);

@@ -89,7 +89,41 @@ public sealed class PostgresHandoverTests
         }
     }
 
-    private async Task<IHost> StartHostAsync(string name)
+    /// <summary>
+    /// The leader's process goes away without releasing a lease that has minutes left: its session on the server ends
+    /// with it, so the survivor takes over at its next attempt instead of waiting for the lease to expire.
+    /// </summary>
+    [Test]
+    public async Task Scheduler_LeaderProcessGone_OtherTakesOverBeforeTheLeaseExpires()
+    {
+        var longLease = TimeSpan.FromMinutes(10);
+        var hostA = await StartHostAsync("host-a", longLease);
+        var hostB = await StartHostAsync("host-b", longLease);
+        var hosts = new Dictionary<string, IHost> { ["host-a"] = hostA, ["host-b"] = hostB };
+        try
+        {
+            var store = hostB.Services.GetRequiredService<IScheduleStore>();
+            await WaitUntilAsync(async () => await store.GetLeaseAsync() is not null, "a leader");
+            var dead = (await store.GetLeaseAsync())!;
+            var survivor = dead.Holder == "host-a" ? "host-b" : "host-a";
+            store = hosts[survivor].Services.GetRequiredService<IScheduleStore>();
+
+            hosts[dead.Holder].Dispose();
+            await WaitUntilAsync(async () => (await store.GetLeaseAsync())?.Holder == survivor, $"{survivor} to take the lease");
+
+            var taken = (await store.GetLeaseAsync())!;
+            Assert.That(taken.AcquiredAt, Is.LessThan(dead.ExpiresAt), "taken over before the dead leader's lease expired");
+        }
+        finally
+        {
+            hostA.Dispose();
+            hostB.Dispose();
+        }
+    }
+
+    private Task<IHost> StartHostAsync(string name) => StartHostAsync(name, Lease);
+
+    private async Task<IHost> StartHostAsync(string name, TimeSpan lease)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -98,7 +132,7 @@ public sealed class PostgresHandoverTests
             ["ConnectionStrings:JobRunners"] = PostgresServer.ConnectionString,
             ["JobRunners:PostgreSql:Schema"] = _schema,
             ["JobRunners:WorkerId"] = name,
-            ["JobRunners:Scheduler:Lease"] = Lease.ToString("c", CultureInfo.InvariantCulture),
+            ["JobRunners:Scheduler:Lease"] = lease.ToString("c", CultureInfo.InvariantCulture),
             ["JobRunners:Scheduler:PollInterval"] = "00:00:00.100",
         });
         builder.Services.AddJobRunners(builder.Configuration, jobs => jobs
