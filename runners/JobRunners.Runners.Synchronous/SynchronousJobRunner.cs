@@ -33,8 +33,8 @@ internal sealed class SynchronousJobRunner : JobRunnerBase
                 case JobOutcomeKind.Retry when _options.WaitForBackoff:
                 case JobOutcomeKind.NotDue:
                     // NotDue here means its queue is held by a locking job: wait for it.
-                    var wait = outcome.RetryAt!.Value - time.GetUtcNow();
-                    if (wait > TimeSpan.Zero)
+                    // Timers run on a coarse tick and may end a little early: wait until the clock has passed the time.
+                    for (var wait = outcome.RetryAt!.Value - time.GetUtcNow(); wait > TimeSpan.Zero; wait = outcome.RetryAt.Value - time.GetUtcNow())
                     {
                         await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
                     }
