@@ -33,6 +33,10 @@ internal static class CliHost
                 jobs.EnableWorker();
             }
         });
-        return builder.Build();
+        var host = builder.Build();
+
+        // The runner is chosen when first needed; choose it now, so a wrong JOB_RUNNER is one line, before anything starts.
+        host.Services.GetRequiredService<SelectedRunner>();
+        return host;
     }
 }

@@ -8,37 +8,35 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace JobRunners;
 
 /// <summary>
-/// Collects what <see cref="JobRunnersServiceCollectionExtensions.AddJobRunners"/> registers: tasks and jobs by name,
-/// the runners the deployment may choose from, and settings.
+/// Collects what <c>AddJobRunners</c> registers: tasks and jobs by name, the runners the deployment may choose from,
+/// and settings. Every <c>AddJobRunners</c> call on one service collection adds to the same registrations, so a
+/// library can add its jobs and the application its own.
 /// </summary>
 public sealed class JobRunnersBuilder
 {
-    private readonly List<Func<JobRunnersOptions, TaskDefinition>> _tasks = [];
-    private readonly List<Func<JobRunnersOptions, JobDefinition>> _jobs = [];
-    private readonly HashSet<string> _taskNames = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _jobNames = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, RunnerDescriptor> _runners = new(StringComparer.OrdinalIgnoreCase);
+    private readonly JobRunnersRegistrations _registrations;
 
-    internal JobRunnersBuilder(IServiceCollection services, IConfiguration configuration)
+    private readonly IConfiguration? _configuration;
+
+    internal JobRunnersBuilder(IServiceCollection services, IConfiguration? configuration, JobRunnersRegistrations registrations)
     {
         Services = services;
-        Configuration = configuration;
+        _configuration = configuration;
+        _registrations = registrations;
     }
 
     /// <summary>The service collection, for runners' own registrations.</summary>
     public IServiceCollection Services { get; }
 
     /// <summary>The configuration runners read their settings from.</summary>
-    public IConfiguration Configuration { get; }
+    /// <exception cref="RegistrationException">This call was given no configuration and none is known yet.</exception>
+    public IConfiguration Configuration => _configuration ?? throw new RegistrationException(
+        "Runners read their settings from configuration, and this AddJobRunners call has none: add runners with " +
+        "builder.AddJobRunners(...) on the host builder or services.AddJobRunners(configuration, ...); a call without " +
+        "configuration can add tasks and jobs only.");
 
-    /// <summary>The registered runner names.</summary>
-    public IReadOnlyCollection<string> RunnerNames => _runners.Keys;
-
-    internal Func<IServiceProvider, IJobStore>? StoreFactory { get; private set; }
-
-    internal bool WorkerEnabled { get; private set; }
-
-    internal IReadOnlyDictionary<string, RunnerDescriptor> Runners => _runners;
+    /// <summary>The runner names registered so far, by every call.</summary>
+    public IReadOnlyCollection<string> RunnerNames => _registrations.Runners.Keys.ToArray();
 
     /// <summary>Registers a job whose handler class is resolved from dependency injection, in a fresh scope per attempt.</summary>
     /// <exception cref="RegistrationException">The name is empty or already registered.</exception>
@@ -77,20 +75,32 @@ public sealed class JobRunnersBuilder
     }
 
     /// <summary>
-    /// Registers a runner under a name, selectable with <c>JOB_RUNNER</c>. Only the selected runner's services are added.
+    /// Registers a runner under a name, selectable with <c>JOB_RUNNER</c>. Every registered runner's services are
+    /// added; which runner a process uses is read from configuration when the container first needs it, and only
+    /// that runner's hosted services start.
     /// </summary>
     /// <param name="name">The name users set in <c>JOB_RUNNER</c>.</param>
     /// <param name="factory">Builds the runner.</param>
-    /// <param name="configureServices">Adds what the runner needs when it is selected.</param>
-    /// <param name="configureWorker">Adds the consuming side (a hosted worker) when this process also runs workers.</param>
+    /// <param name="configureServices">Adds what the runner needs; its hosted services start only when it is selected.</param>
+    /// <param name="configureWorker">Adds the consuming side (a hosted worker); it starts only when the runner is selected and this process runs workers.</param>
     /// <exception cref="RegistrationException">The name is empty or already registered.</exception>
     public JobRunnersBuilder AddRunner(string name, Func<IServiceProvider, IJobRunner> factory, Action<IServiceCollection>? configureServices = null, Action<IServiceCollection>? configureWorker = null)
     {
         ArgumentNullException.ThrowIfNull(factory);
         RequireName(name, "runner");
-        if (!_runners.TryAdd(name, new RunnerDescriptor(name, factory, configureServices, configureWorker)))
+        if (!_registrations.TryAddRunner(new RunnerDescriptor(name, factory, configureServices, configureWorker)))
         {
             throw new RegistrationException($"A runner named '{name}' is already registered.");
+        }
+
+        if (configureServices is not null)
+        {
+            RunnerHostedService.AddFor(Services, name, workerOnly: false, configureServices);
+        }
+
+        if (configureWorker is not null)
+        {
+            RunnerHostedService.AddFor(Services, name, workerOnly: true, configureWorker);
         }
 
         return this;
@@ -100,7 +110,7 @@ public sealed class JobRunnersBuilder
     public JobRunnersBuilder UseStore(Func<IServiceProvider, IJobStore> factory)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        StoreFactory = factory;
+        _registrations.StoreFactory = factory;
         return this;
     }
 
@@ -110,7 +120,7 @@ public sealed class JobRunnersBuilder
     /// </summary>
     public JobRunnersBuilder EnableWorker(bool enabled = true)
     {
-        WorkerEnabled = enabled;
+        _registrations.WorkerEnabled = enabled;
         return this;
     }
 
@@ -122,17 +132,9 @@ public sealed class JobRunnersBuilder
         return this;
     }
 
-    internal JobRegistry BuildRegistry(JobRunnersOptions options) =>
-        new(_tasks.Select(t => t(options)), _jobs.Select(j => j(options)));
-
     private JobRunnersBuilder AddJobDefinition<TPayload>(string name, Action<JobTypeOptions>? configure, bool inScope, Func<IServiceProvider, TPayload, IJobContext, CancellationToken, ValueTask> handler)
     {
         RequireName(name, "job");
-        if (!_jobNames.Add(name))
-        {
-            throw new RegistrationException($"A job named '{name}' is already registered; job names must be unique.");
-        }
-
         var typeOptions = new JobTypeOptions();
         configure?.Invoke(typeOptions);
         var problems = typeOptions.Retry?.Validate($"job '{name}' Retry").ToList() ?? [];
@@ -141,19 +143,22 @@ public sealed class JobRunnersBuilder
             throw new RegistrationException(string.Join(" ", problems));
         }
 
-        _jobs.Add(options => new JobDefinition<TPayload>(name, typeOptions, new PayloadBinder<TPayload>("job", name, options.Json), inScope, handler));
+        if (!_registrations.TryAddJob(name, options => new JobDefinition<TPayload>(name, typeOptions, new PayloadBinder<TPayload>("job", name, options.Json), inScope, handler)))
+        {
+            throw new RegistrationException($"A job named '{name}' is already registered; job names must be unique.");
+        }
+
         return this;
     }
 
     private JobRunnersBuilder AddTaskDefinition<TPayload>(string name, bool inScope, Func<IServiceProvider, TPayload, ITaskContext, CancellationToken, ValueTask> handler)
     {
         RequireName(name, "task");
-        if (!_taskNames.Add(name))
+        if (!_registrations.TryAddTask(name, options => new TaskDefinition<TPayload>(name, new PayloadBinder<TPayload>("task", name, options.Json), inScope, handler)))
         {
             throw new RegistrationException($"A task named '{name}' is already registered; task names must be unique.");
         }
 
-        _tasks.Add(options => new TaskDefinition<TPayload>(name, new PayloadBinder<TPayload>("task", name, options.Json), inScope, handler));
         return this;
     }
 

@@ -13,70 +13,104 @@ namespace JobRunners;
 public static class JobRunnersServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds JobRunners: the registry built by <paramref name="configure"/>, the store chosen from configuration,
-    /// the runner chosen by <c>JOB_RUNNER</c> (or <c>JobRunners:Runner</c>), its workers, and maintenance.
+    /// Adds JobRunners: tasks, jobs and runners registered by <paramref name="configure"/>, the store chosen from
+    /// configuration, the runner chosen by <c>JOB_RUNNER</c> (or <c>JobRunners:Runner</c>), its workers, and
+    /// maintenance. Call it as often as you like: every call adds to the same registrations (a library adds its jobs,
+    /// the application its own). Nothing is chosen or checked here: the runner is selected from configuration when
+    /// the container first needs it, and an unknown runner or a missing setting stops the host at start, before any
+    /// hosted service runs.
     /// </summary>
     /// <param name="services">The service collection.</param>
-    /// <param name="configuration">Where settings come from.</param>
+    /// <param name="configuration">Where settings come from; the first call's configuration selects the runner and store.</param>
     /// <param name="configure">Registers tasks, jobs and runners.</param>
     /// <returns>The service collection.</returns>
-    /// <exception cref="UnknownRunnerException">The configured runner is not registered; the message lists the known ones.</exception>
     /// <exception cref="RegistrationException">A registration is invalid, such as a duplicate name.</exception>
     public static IServiceCollection AddJobRunners(this IServiceCollection services, IConfiguration configuration, Action<JobRunnersBuilder> configure)
     {
-        ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
+        return Add(services, configuration, configure);
+    }
+
+    /// <summary>
+    /// Adds JobRunners registrations without naming a configuration: what a library calls to add its tasks and jobs.
+    /// The runner and store are chosen from the configuration another call gives, or else from the container's
+    /// <see cref="IConfiguration"/>. See <see cref="AddJobRunners(IServiceCollection, IConfiguration, Action{JobRunnersBuilder})"/>.
+    /// </summary>
+    public static IServiceCollection AddJobRunners(this IServiceCollection services, Action<JobRunnersBuilder> configure) =>
+        Add(services, null, configure);
+
+    /// <summary>
+    /// Adds JobRunners to a host: <c>builder.AddJobRunners(jobs => jobs.AddInProcessRunner().AddJob(...))</c>, with
+    /// the host's configuration (so later configuration sources, such as a test's overrides, still choose the runner).
+    /// See <see cref="AddJobRunners(IServiceCollection, IConfiguration, Action{JobRunnersBuilder})"/>.
+    /// </summary>
+    public static TBuilder AddJobRunners<TBuilder>(this TBuilder builder, Action<JobRunnersBuilder> configure)
+        where TBuilder : IHostApplicationBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddJobRunners(builder.Configuration, configure);
+        return builder;
+    }
+
+    private static IServiceCollection Add(IServiceCollection services, IConfiguration? configuration, Action<JobRunnersBuilder> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        if (services.Any(d => d.ServiceType == typeof(JobRegistry)))
+        configuration ??= services.LastOrDefault(d => d.ServiceType == typeof(IConfiguration) && !d.IsKeyedService)?.ImplementationInstance as IConfiguration;
+        var registrations = services.FirstOrDefault(d => d.ServiceType == typeof(JobRunnersRegistrations))?.ImplementationInstance as JobRunnersRegistrations;
+        if (registrations is null)
         {
-            throw new RegistrationException("AddJobRunners was called twice; register every task, job and runner in one call.");
+            registrations = new JobRunnersRegistrations(configuration);
+            AddCore(services, registrations);
         }
 
-        var builder = new JobRunnersBuilder(services, configuration);
-        configure(builder);
+        registrations.Configuration ??= configuration;
+        configure(new JobRunnersBuilder(services, configuration ?? registrations.Configuration, registrations));
+        return services;
+    }
 
-        var (configured, source) = RunnerSelection.ReadConfigured(configuration);
-        var name = RunnerSelection.Resolve(configuration, builder.RunnerNames);
-        var descriptor = builder.Runners[name];
-        var workerEnabled = builder.WorkerEnabled || configuration.GetValue("JobRunners:Worker:Enabled", false);
-
+    private static void AddCore(IServiceCollection services, JobRunnersRegistrations registrations)
+    {
+        services.AddSingleton(registrations);
         services.AddLogging();
+        services.AddOptions();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<JobRunnersOptions>().Bind(configuration.GetSection(JobRunnersOptions.SectionName));
-        services.AddSingleton(new SelectedRunner(name, configured, source, builder.RunnerNames.ToArray(), workerEnabled));
-        services.AddSingleton(sp => builder.BuildRegistry(sp.GetRequiredService<IOptions<JobRunnersOptions>>().Value));
-        services.AddSingleton(builder.StoreFactory ?? (sp => StoreSelection.Create(configuration, sp.GetRequiredService<TimeProvider>())));
-        services.AddSingleton(sp => new JobExecutor(
+        services.AddOptions<JobRunnersOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<JobRunnersOptions>, BindFromRegistrations>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JobRunnersOptions>, JobRunnersOptionsValidator>());
+        services.AddOptions<RunnerStartupCheck>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RunnerStartupCheck>, RunnerStartupCheckValidator>());
+        services.TryAddSingleton(sp => sp.GetRequiredService<JobRunnersRegistrations>().Select(sp));
+        services.TryAddSingleton(sp => sp.GetRequiredService<JobRunnersRegistrations>().BuildRegistry(sp.GetRequiredService<IOptions<JobRunnersOptions>>().Value));
+        services.TryAddSingleton(sp => sp.GetRequiredService<JobRunnersRegistrations>().StoreFactory?.Invoke(sp)
+            ?? StoreSelection.Create(registrations.ConfigurationFor(sp), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new JobExecutor(
             sp.GetRequiredService<JobRegistry>(),
             sp.GetRequiredService<IJobStore>(),
             sp,
             sp.GetRequiredService<IOptions<JobRunnersOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
-        services.AddSingleton<StaleJobHooks>();
-        services.AddSingleton(sp => new JobRunnerServices(
+        services.TryAddSingleton<StaleJobHooks>();
+        services.TryAddSingleton(sp => new JobRunnerServices(
             sp.GetRequiredService<JobRegistry>(),
             sp.GetRequiredService<IJobStore>(),
             new Lazy<JobExecutor>(sp.GetRequiredService<JobExecutor>),
             sp.GetRequiredService<IOptions<JobRunnersOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
-        services.AddSingleton<IJobRunner>(sp =>
+        services.TryAddSingleton<IJobRunner>(sp =>
         {
-            var runner = descriptor.Factory(sp);
+            var selected = sp.GetRequiredService<SelectedRunner>();
+            var runner = sp.GetRequiredService<JobRunnersRegistrations>().Runners[selected.Name].Factory(sp);
             var check = runner.CheckConfiguration();
             return check.FullyConfigured ? runner : throw new RunnerNotConfiguredException(check);
         });
 
-        // Startup runs before the runner's own hosted services so migrations and checks come first.
-        services.AddHostedService<JobRunnersStartup>();
-        descriptor.ConfigureServices?.Invoke(services);
-        if (workerEnabled)
-        {
-            descriptor.ConfigureWorker?.Invoke(services);
-        }
-
-        services.AddSingleton(sp => new JobMaintenance(
+        // Startup runs before the runners' hosted services (added by the runners after this) so migrations and
+        // checks come first.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, JobRunnersStartup>());
+        services.TryAddSingleton(sp => new JobMaintenance(
             sp.GetRequiredService<IJobStore>(),
             sp.GetRequiredService<IJobRunner>(),
             sp.GetRequiredService<JobRegistry>(),
@@ -84,11 +118,17 @@ public static class JobRunnersServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<JobMaintenance>>(),
             sp.GetRequiredService<StaleJobHooks>()));
-        services.AddSingleton<JobMaintenanceService>();
+        services.TryAddSingleton<JobMaintenanceService>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<JobMaintenanceService>());
 
         // After startup (migrations) so code-defined schedules can be saved.
-        services.AddRecurringScheduling(configuration);
-        return services;
+        services.AddRecurringScheduling(registrations);
+    }
+
+    /// <summary>Binds the shared settings from the registrations' configuration (or the container's).</summary>
+    private sealed class BindFromRegistrations(JobRunnersRegistrations registrations, IServiceProvider services) : IConfigureOptions<JobRunnersOptions>
+    {
+        public void Configure(JobRunnersOptions options) =>
+            registrations.ConfigurationFor(services).GetSection(JobRunnersOptions.SectionName).Bind(options);
     }
 }

@@ -7,9 +7,8 @@ using Microsoft.Extensions.Options;
 namespace JobRunners.Hosting;
 
 /// <summary>
-/// Runs first when the host starts: validates settings (all problems at once), applies store migrations when
-/// enabled, builds the selected runner (which fails startup when it is not fully configured) and rescues jobs
-/// left running by a process that died.
+/// Runs first among JobRunners' hosted services (settings and the runner were checked before any hosted service
+/// started): applies store migrations when enabled and rescues jobs left running by a process that died.
 /// </summary>
 internal sealed class JobRunnersStartup : IHostedService
 {
@@ -26,12 +25,6 @@ internal sealed class JobRunnersStartup : IHostedService
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var problems = _options.Validate();
-        if (problems.Count > 0)
-        {
-            throw new JobRunnerException("JobRunners settings are invalid:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  - " + p)));
-        }
-
         var store = _services.GetRequiredService<IJobStore>();
         if (_options.MigrateOnStartup)
         {

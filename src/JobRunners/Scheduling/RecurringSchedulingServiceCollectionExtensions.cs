@@ -1,3 +1,4 @@
+using JobRunners.Hosting;
 using JobRunners.Scheduling;
 using JobRunners.Storage;
 using Microsoft.Extensions.Configuration;
@@ -14,18 +15,19 @@ internal static class RecurringSchedulingServiceCollectionExtensions
     /// Adds recurring scheduling; called by <c>AddJobRunners</c> after its own hosted services, so the store is
     /// migrated before recurring jobs defined in code are stored. Safe to call twice.
     /// </summary>
-    internal static IServiceCollection AddRecurringScheduling(this IServiceCollection services, IConfiguration configuration)
+    internal static IServiceCollection AddRecurringScheduling(this IServiceCollection services, JobRunnersRegistrations registrations)
     {
         ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(registrations);
         if (services.Any(d => d.ServiceType == typeof(RecurringScheduler)))
         {
             return services;
         }
 
-        services.AddOptions<RecurringSchedulerOptions>().Bind(configuration.GetSection(RecurringSchedulerOptions.SectionName));
+        services.AddOptions<RecurringSchedulerOptions>().Configure<IServiceProvider>((options, sp) =>
+            registrations.ConfigurationFor(sp).GetSection(RecurringSchedulerOptions.SectionName).Bind(options));
         services.TryAddSingleton<IScheduleStore>(sp => ScheduleStoreSelection.ForJobStore(
-            sp.GetRequiredService<IJobStore>(), configuration, sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<IJobStore>(), registrations.ConfigurationFor(sp), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ScheduleChanges>();
         services.TryAddSingleton<RecurringJobs>();
         services.TryAddSingleton<IRecurringJobs>(sp => sp.GetRequiredService<RecurringJobs>());

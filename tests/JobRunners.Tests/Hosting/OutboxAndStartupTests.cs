@@ -3,6 +3,7 @@ using JobRunners.Tests.CustomRunner;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using NUnit.Framework;
 
 namespace JobRunners.Tests.Hosting;
@@ -91,9 +92,9 @@ public sealed class OutboxAndStartupTests : RunnerTestBase
         builder.Services.AddJobRunners(builder.Configuration, jobs => jobs.AddInProcessRunner());
         using var host = builder.Build();
 
-        var error = await Assert.ThrowsAsync<JobRunnerException>(() => host.StartAsync());
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
-        Assert.That(error!.Message, Does.Contain("Lease").And.Contain("MaxAttempts"));
+        Assert.That(error!.Failures, Has.Some.Contain("Lease").And.Some.Contain("MaxAttempts"));
     }
 
     private sealed class PickyRunner : IJobRunner

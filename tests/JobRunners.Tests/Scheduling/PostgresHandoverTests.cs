@@ -149,7 +149,6 @@ public sealed class PostgresHandoverTests
                 Payload = new ReportPayload("tick"),
                 Schedule = Schedule.Every(Interval),
             }));
-        builder.Services.AddRecurringScheduling(builder.Configuration);
         var host = builder.Build();
         await host.StartAsync();
         return host;

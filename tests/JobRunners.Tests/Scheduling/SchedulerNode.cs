@@ -67,7 +67,6 @@ internal sealed class SchedulerNode : IAsyncDisposable
             });
             configure?.Invoke(jobs);
         });
-        services.AddRecurringScheduling(configuration);
         configureServices?.Invoke(services);
         var provider = services.BuildServiceProvider();
         var node = new SchedulerNode(provider, runs);
