@@ -5,6 +5,7 @@ using System.Text.Json;
 using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.Signing;
+using JobRunners.Runners.Aws;
 using Microsoft.Extensions.Logging;
 
 namespace JobRunners.Runners.AwsLambda;
@@ -33,7 +34,7 @@ internal sealed class SqsVisibility : IDisposable
     {
         _options = options;
         _logger = logger;
-        var (credentials, problem) = AwsLambdaCredentials.Resolve(options);
+        var (credentials, problem) = AwsCredentialResolver.Resolve(AwsLambdaSettings.Client(options));
         _problem = problem;
         if (credentials is not null)
         {
