@@ -67,10 +67,16 @@ public sealed class AwsLambdaOptions
     /// <summary>Invocations a batch dispatch sends at once (default 16).</summary>
     public int MaxConcurrentInvokes { get; set; } = 16;
 
-    /// <summary>How long one Invoke call may take before it counts as failed (default 30 s).</summary>
+    /// <summary>
+    /// How long one Invoke call may take before it counts as failed (default 30 s). On the function side it also
+    /// bounds each try of the SQS calls that delay retried messages.
+    /// </summary>
     public TimeSpan InvokeTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Extra tries of an Invoke call that was throttled, hit a server error or a network error (default 2).</summary>
+    /// <summary>
+    /// Extra tries of an Invoke call that was throttled, hit a server error or a network error (default 2). On the
+    /// function side, the SQS calls that delay retried messages are tried as often.
+    /// </summary>
     public int InvokeRetries { get; set; } = 2;
 
     /// <summary>
@@ -85,7 +91,8 @@ public sealed class AwsLambdaOptions
 
     /// <summary>
     /// Function side: an SQS endpoint override for delaying retried messages (default <c>AWS_ENDPOINT_URL_SQS</c>,
-    /// then <c>AWS_ENDPOINT_URL</c>, else the record's regional endpoint).
+    /// then <c>AWS_ENDPOINT_URL</c>, else the record's regional endpoint). Requests are signed for the region in
+    /// the record's queue ARN.
     /// </summary>
     public string? SqsServiceUrl { get; set; }
 }

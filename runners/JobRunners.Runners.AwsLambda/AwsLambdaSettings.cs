@@ -111,7 +111,9 @@ internal static class AwsLambdaSettings
     }
 
     /// <summary>
-    /// The settings the runner finds its credentials from, the way the aws-sqs runner does.
+    /// The settings the runner finds its credentials from (the way the aws-sqs runner does) and builds its SQS
+    /// clients from: each try bounded by <see cref="AwsLambdaOptions.InvokeTimeout"/>, retried
+    /// <see cref="AwsLambdaOptions.InvokeRetries"/> times.
     /// </summary>
     public static AwsClientSettings Client(AwsLambdaOptions options)
     {
@@ -129,6 +131,10 @@ internal static class AwsLambdaSettings
             MaxErrorRetry = options.InvokeRetries,
         };
     }
+
+    /// <summary>The settings of an SQS client for a queue in <paramref name="region"/>: <see cref="AwsLambdaOptions.SqsServiceUrl"/>, signed for that region.</summary>
+    public static AwsClientSettings SqsClient(AwsLambdaOptions options, string region) =>
+        Client(options) with { Region = region, ServiceUrl = options.SqsServiceUrl };
 
     /// <summary>The Invoke API's base address: the override, or the region's public endpoint.</summary>
     public static Uri Endpoint(string? serviceUrl, string region, string service) =>
