@@ -1,5 +1,6 @@
 using System.Text;
 using Amazon.Runtime;
+using JobRunners.Runners.Aws;
 using JobRunners.Storage;
 using Microsoft.Extensions.Options;
 
@@ -24,7 +25,7 @@ internal sealed class AwsLambdaJobRunner : JobRunnerBase, IDisposable
         Options = options.Value;
 
         // Resolving the standard chain may probe the network (instance metadata), so it happens once, on first need.
-        _credentials = new(() => AwsLambdaCredentials.Resolve(Options));
+        _credentials = new(() => AwsCredentialResolver.Resolve(AwsLambdaSettings.Client(Options)));
         _invoker = new(CreateInvoker);
     }
 

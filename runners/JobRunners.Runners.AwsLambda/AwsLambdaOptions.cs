@@ -6,7 +6,9 @@ namespace JobRunners.Runners.AwsLambda;
 /// Settings of the AWS Lambda runner, bound from <c>JobRunners:AwsLambda</c>. Flat names fill in what the section
 /// leaves unset: <c>WORKER_LAMBDA_FUNCTION_NAME</c> (wins over the section), then <c>AWS_LAMBDA_FUNCTION_NAME</c>,
 /// <c>AWS_REGION</c>, <c>AWS_DEFAULT_REGION</c>, <c>AWS_ENDPOINT_URL_LAMBDA</c>, <c>AWS_ENDPOINT_URL</c>,
-/// <c>AWS_ACCESS_KEY_ID</c>, <c>AWS_SECRET_ACCESS_KEY</c>, <c>AWS_SESSION_TOKEN</c>.
+/// <c>AWS_PROFILE</c>, <c>AWS_ACCESS_KEY_ID</c>, <c>AWS_SECRET_ACCESS_KEY</c>, <c>AWS_SESSION_TOKEN</c>.
+/// Credentials are found as the aws-sqs runner finds them: <see cref="Credentials"/>, then keys, then
+/// <see cref="Profile"/>, then the standard AWS credential chain.
 /// </summary>
 public sealed class AwsLambdaOptions
 {
@@ -34,7 +36,17 @@ public sealed class AwsLambdaOptions
     /// </summary>
     public string? ServiceUrl { get; set; }
 
-    /// <summary>An access key id (default <c>AWS_ACCESS_KEY_ID</c>); without keys the standard AWS credential chain is used.</summary>
+    /// <summary>
+    /// A named profile from the AWS credentials or config file (default <c>AWS_PROFILE</c>), used when no keys are
+    /// set. A profile set in the section also keeps <c>AWS_ACCESS_KEY_ID</c> and the other key names from filling in
+    /// keys (inside a Lambda function they always hold the function's own role).
+    /// </summary>
+    public string? Profile { get; set; }
+
+    /// <summary>
+    /// An access key id (default <c>AWS_ACCESS_KEY_ID</c>); without keys or a <see cref="Profile"/> the standard AWS
+    /// credential chain is used.
+    /// </summary>
     public string? AccessKeyId { get; set; }
 
     /// <summary>The secret access key (default <c>AWS_SECRET_ACCESS_KEY</c>).</summary>
@@ -43,7 +55,7 @@ public sealed class AwsLambdaOptions
     /// <summary>The session token of temporary keys (default <c>AWS_SESSION_TOKEN</c>).</summary>
     public string? SessionToken { get; set; }
 
-    /// <summary>Credentials set in code; they win over keys and the standard chain.</summary>
+    /// <summary>Credentials set in code; they win over keys, the profile and the standard chain.</summary>
     public AWSCredentials? Credentials { get; set; }
 
     /// <summary>
@@ -55,10 +67,16 @@ public sealed class AwsLambdaOptions
     /// <summary>Invocations a batch dispatch sends at once (default 16).</summary>
     public int MaxConcurrentInvokes { get; set; } = 16;
 
-    /// <summary>How long one Invoke call may take before it counts as failed (default 30 s).</summary>
+    /// <summary>
+    /// How long one Invoke call may take before it counts as failed (default 30 s). On the function side it also
+    /// bounds each try of the SQS calls that delay retried messages.
+    /// </summary>
     public TimeSpan InvokeTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Extra tries of an Invoke call that was throttled, hit a server error or a network error (default 2).</summary>
+    /// <summary>
+    /// Extra tries of an Invoke call that was throttled, hit a server error or a network error (default 2). On the
+    /// function side, the SQS calls that delay retried messages are tried as often.
+    /// </summary>
     public int InvokeRetries { get; set; } = 2;
 
     /// <summary>
@@ -73,7 +91,8 @@ public sealed class AwsLambdaOptions
 
     /// <summary>
     /// Function side: an SQS endpoint override for delaying retried messages (default <c>AWS_ENDPOINT_URL_SQS</c>,
-    /// then <c>AWS_ENDPOINT_URL</c>, else the record's regional endpoint).
+    /// then <c>AWS_ENDPOINT_URL</c>, else the record's regional endpoint). Requests are signed for the region in
+    /// the record's queue ARN.
     /// </summary>
     public string? SqsServiceUrl { get; set; }
 }

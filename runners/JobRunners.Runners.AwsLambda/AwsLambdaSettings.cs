@@ -1,3 +1,4 @@
+using JobRunners.Runners.Aws;
 using Microsoft.Extensions.Configuration;
 
 namespace JobRunners.Runners.AwsLambda;
@@ -39,7 +40,11 @@ internal static class AwsLambdaSettings
         options.ServiceUrl = Blank(options.ServiceUrl) ?? Read(configuration, "AWS_ENDPOINT_URL_LAMBDA", "AWS_ENDPOINT_URL");
         options.SqsServiceUrl = Blank(options.SqsServiceUrl) ?? Read(configuration, "AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL");
         options.Qualifier = Blank(options.Qualifier);
-        if (Blank(options.AccessKeyId) is null && Blank(options.SecretAccessKey) is null)
+
+        // Keys and a profile chosen in the section win over the environment's keys, which inside a Lambda function
+        // are always those of the function's own role.
+        options.Profile = Blank(options.Profile);
+        if (Blank(options.AccessKeyId) is null && Blank(options.SecretAccessKey) is null && options.Profile is null)
         {
             options.AccessKeyId = Read(configuration, "AWS_ACCESS_KEY_ID");
             options.SecretAccessKey = Read(configuration, "AWS_SECRET_ACCESS_KEY");
@@ -51,6 +56,8 @@ internal static class AwsLambdaSettings
             options.SecretAccessKey = Blank(options.SecretAccessKey);
             options.SessionToken = Blank(options.SessionToken);
         }
+
+        options.Profile ??= Read(configuration, "AWS_PROFILE");
     }
 
     /// <summary>Every missing or unusable setting except credentials, which need resolving.</summary>
@@ -102,6 +109,32 @@ internal static class AwsLambdaSettings
 
         return missing;
     }
+
+    /// <summary>
+    /// The settings the runner finds its credentials from (the way the aws-sqs runner does) and builds its SQS
+    /// clients from: each try bounded by <see cref="AwsLambdaOptions.InvokeTimeout"/>, retried
+    /// <see cref="AwsLambdaOptions.InvokeRetries"/> times.
+    /// </summary>
+    public static AwsClientSettings Client(AwsLambdaOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new AwsClientSettings(AwsLambdaOptions.SectionName)
+        {
+            Region = options.Region,
+            ServiceUrl = options.ServiceUrl,
+            Profile = options.Profile,
+            AccessKeyId = options.AccessKeyId,
+            SecretAccessKey = options.SecretAccessKey,
+            SessionToken = options.SessionToken,
+            Credentials = options.Credentials,
+            RequestTimeout = options.InvokeTimeout,
+            MaxErrorRetry = options.InvokeRetries,
+        };
+    }
+
+    /// <summary>The settings of an SQS client for a queue in <paramref name="region"/>: <see cref="AwsLambdaOptions.SqsServiceUrl"/>, signed for that region.</summary>
+    public static AwsClientSettings SqsClient(AwsLambdaOptions options, string region) =>
+        Client(options) with { Region = region, ServiceUrl = options.SqsServiceUrl };
 
     /// <summary>The Invoke API's base address: the override, or the region's public endpoint.</summary>
     public static Uri Endpoint(string? serviceUrl, string region, string service) =>

@@ -74,12 +74,49 @@ internal static class SqsEventBatch
             return records.Select(r => r.MessageId).ToList();
         }
 
-        var keep = await Task.WhenAll(records.Select((record, i) => KeepAsync(context, record, runs[i], cancellationToken))).ConfigureAwait(false);
-        return records.Where((_, i) => keep[i]).Select(r => r.MessageId).ToList();
+        var decisions = await Task.WhenAll(records.Select((record, i) => DecideAsync(context, record, runs[i], cancellationToken))).ConfigureAwait(false);
+        await HideAsync(context, records, decisions, cancellationToken).ConfigureAwait(false);
+        return records.Where((_, i) => decisions[i].Keep).Select(r => r.MessageId).ToList();
     }
 
-    /// <summary>What the outcome means for the record: true when it must be kept (reported as a batch item failure).</summary>
-    private static async Task<bool> KeepAsync(LambdaFunctionContext context, SqsRecord record, Task<JobOutcome> run, CancellationToken cancellationToken)
+    /// <summary>
+    /// Hides every kept record whose job runs again later until it is due, in batch calls (per queue, at most ten
+    /// messages each) for the whole chunk. The delays are taken now, once every record of the chunk is done, so
+    /// none comes back early.
+    /// </summary>
+    private static async Task HideAsync(LambdaFunctionContext context, SqsRecord[] records, Decision[] decisions, CancellationToken cancellationToken)
+    {
+        var now = context.Time.GetUtcNow();
+        var delays = records
+            .Select((record, i) => (Record: record, decisions[i].VisibleAt))
+            .Where(d => d.VisibleAt is not null)
+            .Select(d => (d.Record, d.VisibleAt > now ? d.VisibleAt.Value - now : TimeSpan.Zero))
+            .ToList();
+        if (delays.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await context.Visibility.TryDelayAsync(delays, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+#pragma warning disable CA1031 // Delaying is best effort: the records are kept anyway and come back after the visibility timeout.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            context.Logger.LogWarning(ex, "{Count} SQS message(s) could not be delayed; they come back after the queue's visibility timeout.", delays.Count);
+        }
+    }
+
+    /// <summary>
+    /// What the outcome means for the record: whether it must be kept (reported as a batch item failure), and
+    /// until when its message should stay hidden.
+    /// </summary>
+    private static async Task<Decision> DecideAsync(LambdaFunctionContext context, SqsRecord record, Task<JobOutcome> run, CancellationToken cancellationToken)
     {
         try
         {
@@ -87,38 +124,31 @@ internal static class SqsEventBatch
             switch (outcome.Kind)
             {
                 case JobOutcomeKind.Succeeded or JobOutcomeKind.Failed or JobOutcomeKind.Cancelled or JobOutcomeKind.LeaseLost or JobOutcomeKind.Skipped:
-                    return false;
+                    return Decision.DeleteMessage;
                 case JobOutcomeKind.NotServed:
                     // Not an attempt and the row is untouched: kept and hidden for a growing while, so a function
                     // version that has the handler takes it.
                     var hide = Unserved.UnservedDelayAfter(Deliveries(record));
-                    await context.Visibility.TryDelayAsync(record, hide, cancellationToken).ConfigureAwait(false);
                     context.Logger.LogInformation("SQS message {MessageId} is for a job type this function does not register ({Reason}); it is offered again in {Delay}.", record.MessageId, outcome.Reason, hide);
-                    return true;
+                    return new Decision(true, context.Time.GetUtcNow() + hide);
                 case JobOutcomeKind.Rejected:
                     context.Logger.LogError("SQS message {MessageId} can never run ({Reason}); it is reported as failed so the queue's redrive policy moves it to the dead-letter queue after maxReceiveCount (received {ReceiveCount} times so far).", record.MessageId, outcome.Reason, record.ReceiveCount);
-                    return true;
+                    return Decision.KeepMessage;
                 default:
-                    if (outcome.RetryAt is { } at)
-                    {
-                        var delay = at - context.Time.GetUtcNow();
-                        await context.Visibility.TryDelayAsync(record, delay > TimeSpan.Zero ? delay : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
-                    }
-
                     context.Logger.LogInformation("SQS message {MessageId} runs again later ({Outcome}).", record.MessageId, outcome);
-                    return true;
+                    return new Decision(true, outcome.RetryAt);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return true;
+            return Decision.KeepMessage;
         }
 #pragma warning disable CA1031 // A record that throws (store outage) is reported as failed; the others still count.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
             context.Logger.LogError(ex, "SQS message {MessageId} could not be handled; it is reported as failed and comes back after the visibility timeout.", record.MessageId);
-            return true;
+            return Decision.KeepMessage;
         }
     }
 
@@ -157,4 +187,12 @@ internal static class SqsEventBatch
 
     private static string? Text(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>Whether a record is kept (reported as failed), and until when its message should stay hidden.</summary>
+    private readonly record struct Decision(bool Keep, DateTimeOffset? VisibleAt)
+    {
+        public static Decision DeleteMessage => new(false, null);
+
+        public static Decision KeepMessage => new(true, null);
+    }
 }

@@ -1,132 +1,97 @@
 using System.Collections.Concurrent;
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
-using Amazon;
+using System.Globalization;
 using Amazon.Runtime;
-using Amazon.Runtime.Signing;
+using Amazon.SQS;
+using Amazon.SQS.Model;
+using JobRunners.Runners.Aws;
 using Microsoft.Extensions.Logging;
 
 namespace JobRunners.Runners.AwsLambda;
 
 /// <summary>
-/// Delays a retried SQS message until its job is due (<c>ChangeMessageVisibility</c>, SQS JSON protocol, signed
-/// with SigV4), as the SQS worker does. Without it the message would come back after the queue's visibility
-/// timeout, find the job not yet due, and use up receives until the redrive policy parks it. Best effort: when it
-/// fails the message still comes back after the queue's visibility timeout.
+/// Delays retried SQS messages until their jobs are due, as the SQS worker does: one
+/// <c>ChangeMessageVisibilityBatch</c> call per queue and ten messages, through an AWSSDK.SQS client built with
+/// the aws-sqs runner's factory and credential chain. Without it a message would come back after the queue's
+/// visibility timeout, find the job not yet due, and use up receives until the redrive policy parks it. Best
+/// effort: a message that could not be delayed still comes back after the queue's visibility timeout.
 /// </summary>
 internal sealed class SqsVisibility : IDisposable
 {
     /// <summary>SQS keeps a message invisible for at most 12 hours.</summary>
     public static readonly TimeSpan MaxVisibility = TimeSpan.FromHours(12);
 
-    private static readonly MediaTypeHeaderValue AmzJson = new("application/x-amz-json-1.0");
-    private static readonly HttpRequestOptionsKey<string> SigningRegion = new(SigV4SigningHandler.RegionOptionKey);
+    /// <summary>SQS takes at most ten entries per batch call.</summary>
+    private const int MaxBatch = 10;
 
     private readonly AwsLambdaOptions _options;
     private readonly ILogger _logger;
-    private readonly HttpClient? _http;
-    private readonly string? _problem;
+    private readonly (AWSCredentials? Credentials, string? Problem) _credentials;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, AmazonSQSClient> _clients = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _queueUrls = new(StringComparer.Ordinal);
 
     public SqsVisibility(AwsLambdaOptions options, ILogger logger)
     {
+        ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _logger = logger;
-        var (credentials, problem) = AwsLambdaCredentials.Resolve(options);
-        _problem = problem;
-        if (credentials is not null)
-        {
-            var transport = new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
-            var region = RegionEndpoint.GetBySystemName(options.Region ?? "us-east-1");
-            _http = new HttpClient(new SigV4SigningHandler(credentials, region, "sqs", transport)) { Timeout = options.InvokeTimeout };
-        }
+        _credentials = AwsCredentialResolver.Resolve(AwsLambdaSettings.Client(options));
     }
-
-    /// <summary>Makes the message visible again after <paramref name="delay"/>; false (logged) when that failed.</summary>
-    public async Task<bool> TryDelayAsync(SqsRecord record, TimeSpan delay, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        if (_http is null)
-        {
-            _logger.LogWarning("Cannot delay SQS message {MessageId}: {Problem} It comes back after the queue's visibility timeout.", record.MessageId, _problem);
-            return false;
-        }
-
-        if (record.ReceiptHandle is null || ParseArn(record.EventSourceArn) is not { } queue)
-        {
-            _logger.LogWarning("Cannot delay SQS message {MessageId}: the record has no receipt handle or no queue ARN ('{Arn}').", record.MessageId, record.EventSourceArn);
-            return false;
-        }
-
-        var seconds = (int)Math.Ceiling(Math.Clamp(delay.TotalSeconds, 0, MaxVisibility.TotalSeconds));
-        try
-        {
-            var queueUrl = await QueueUrlAsync(queue, cancellationToken).ConfigureAwait(false);
-            var (ok, answer) = await CallAsync(queue.Region, "ChangeMessageVisibility", new Dictionary<string, object>
-            {
-                ["QueueUrl"] = queueUrl,
-                ["ReceiptHandle"] = record.ReceiptHandle,
-                ["VisibilityTimeout"] = seconds,
-            }, cancellationToken).ConfigureAwait(false);
-            if (ok)
-            {
-                return true;
-            }
-
-            _logger.LogWarning("Could not delay SQS message {MessageId} by {Seconds} s: {Answer}. It comes back after the queue's visibility timeout; the function's role needs sqs:ChangeMessageVisibility.", record.MessageId, seconds, answer);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            _logger.LogWarning(ex, "Could not delay SQS message {MessageId}; it comes back after the queue's visibility timeout.", record.MessageId);
-        }
-
-        return false;
-    }
-
-    public void Dispose() => _http?.Dispose();
 
     /// <summary>
-    /// The queue's URL. On AWS it follows from the ARN; local stand-ins (an endpoint override) shape URLs their own
-    /// way and match them exactly, so there the service is asked once per queue.
+    /// Makes each message visible again after its delay (at most 12 hours); returns how many SQS accepted. What
+    /// failed is logged, not thrown.
     /// </summary>
-    private async Task<string> QueueUrlAsync((string Region, string Account, string Name) queue, CancellationToken cancellationToken)
+    public async Task<int> TryDelayAsync(IReadOnlyList<(SqsRecord Record, TimeSpan Delay)> messages, CancellationToken cancellationToken)
     {
-        var endpoint = AwsLambdaSettings.Endpoint(_options.SqsServiceUrl, queue.Region, "sqs");
-        if (_options.SqsServiceUrl is not { Length: > 0 })
+        ArgumentNullException.ThrowIfNull(messages);
+        if (messages.Count == 0)
         {
-            return new Uri(endpoint, $"{queue.Account}/{queue.Name}").ToString();
+            return 0;
         }
 
-        var key = $"{queue.Region}:{queue.Account}:{queue.Name}";
-        if (_queueUrls.TryGetValue(key, out var known))
+        if (_credentials.Credentials is not { } credentials)
         {
-            return known;
+            _logger.LogWarning("Cannot delay SQS messages {MessageIds}: {Problem} They come back after the queue's visibility timeout.", Ids(messages), _credentials.Problem);
+            return 0;
         }
 
-        var (ok, answer) = await CallAsync(queue.Region, "GetQueueUrl", new Dictionary<string, object> { ["QueueName"] = queue.Name, ["QueueOwnerAWSAccountId"] = queue.Account }, cancellationToken).ConfigureAwait(false);
-        if (!ok)
+        var usable = new List<(SqsRecord Record, TimeSpan Delay, (string Region, string Account, string Name) Queue)>(messages.Count);
+        foreach (var (record, delay) in messages)
         {
-            throw new HttpRequestException($"GetQueueUrl for {queue.Name} answered {answer}");
+            if (record.ReceiptHandle is not null && ParseArn(record.EventSourceArn) is { } queue)
+            {
+                usable.Add((record, delay, queue));
+            }
+            else
+            {
+                _logger.LogWarning("Cannot delay SQS message {MessageId}: the record has no receipt handle or no queue ARN ('{Arn}').", record.MessageId, record.EventSourceArn);
+            }
         }
 
-        using var document = JsonDocument.Parse(answer);
-        return document.RootElement.TryGetProperty("QueueUrl", out var value) && value.GetString() is { Length: > 0 } url
-            ? _queueUrls.GetOrAdd(key, url)
-            : throw new HttpRequestException($"GetQueueUrl for {queue.Name} answered without a QueueUrl: {answer}");
+        var delayed = 0;
+        foreach (var queue in usable.GroupBy(m => m.Queue))
+        {
+            foreach (var batch in queue.Select(m => (m.Record, m.Delay)).Chunk(MaxBatch))
+            {
+                delayed += await DelayBatchAsync(queue.Key, batch, credentials, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return delayed;
     }
 
-    /// <summary>One SQS JSON-protocol call; returns whether it succeeded and the answer body.</summary>
-    private async Task<(bool Ok, string Answer)> CallAsync(string region, string action, Dictionary<string, object> body, CancellationToken cancellationToken)
+    public void Dispose()
     {
-        var endpoint = AwsLambdaSettings.Endpoint(_options.SqsServiceUrl, region, "sqs");
-        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8) };
-        request.Content.Headers.ContentType = AmzJson;
-        request.Headers.Add("X-Amz-Target", "AmazonSQS." + action);
-        request.Options.Set(SigningRegion, region);
-        using var response = await _http!.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        var answer = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        return (response.IsSuccessStatusCode, response.IsSuccessStatusCode ? answer : $"HTTP {(int)response.StatusCode} {answer}");
+        lock (_lock)
+        {
+            foreach (var client in _clients.Values)
+            {
+                client.Dispose();
+            }
+
+            _clients.Clear();
+        }
     }
 
     /// <summary>Splits <c>arn:aws:sqs:region:account:name</c>; null when it is not one.</summary>
@@ -137,4 +102,75 @@ internal sealed class SqsVisibility : IDisposable
             ? (parts[3], parts[4], parts[5])
             : null;
     }
+
+    private async Task<int> DelayBatchAsync((string Region, string Account, string Name) queue, (SqsRecord Record, TimeSpan Delay)[] batch, AWSCredentials credentials, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var client = ClientFor(queue.Region, credentials);
+            var request = new ChangeMessageVisibilityBatchRequest
+            {
+                QueueUrl = await QueueUrlAsync(client, queue, cancellationToken).ConfigureAwait(false),
+                Entries = batch.Select((m, i) => new ChangeMessageVisibilityBatchRequestEntry
+                {
+                    Id = i.ToString(CultureInfo.InvariantCulture),
+                    ReceiptHandle = m.Record.ReceiptHandle,
+                    VisibilityTimeout = (int)Math.Ceiling(Math.Clamp(m.Delay.TotalSeconds, 0, MaxVisibility.TotalSeconds)),
+                }).ToList(),
+            };
+            var response = await client.ChangeMessageVisibilityBatchAsync(request, cancellationToken).ConfigureAwait(false);
+            foreach (var failure in response.Failed ?? [])
+            {
+                var record = int.TryParse(failure.Id, NumberStyles.Integer, CultureInfo.InvariantCulture, out var index) && index >= 0 && index < batch.Length ? batch[index].Record.MessageId : failure.Id;
+                _logger.LogWarning("Could not delay SQS message {MessageId}: {Code}: {Message}. It comes back after the queue's visibility timeout.", record, failure.Code, failure.Message);
+            }
+
+            return response.Successful?.Count ?? 0;
+        }
+        catch (Exception ex) when (ex is AmazonServiceException or AmazonClientException or HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            _logger.LogWarning(ex, "Could not delay SQS messages {MessageIds}; they come back after the queue's visibility timeout. The function's role needs sqs:ChangeMessageVisibility on the queue.", Ids(batch));
+            return 0;
+        }
+    }
+
+    /// <summary>One client per region: records name their queue's region, which is what requests are signed for.</summary>
+    private AmazonSQSClient ClientFor(string region, AWSCredentials credentials)
+    {
+        lock (_lock)
+        {
+            if (!_clients.TryGetValue(region, out var client))
+            {
+                client = SqsClientFactory.Create(AwsLambdaSettings.SqsClient(_options, region), credentials);
+                _clients[region] = client;
+            }
+
+            return client;
+        }
+    }
+
+    /// <summary>
+    /// The queue's URL. On AWS it follows from the ARN, so the function's role needs no <c>sqs:GetQueueUrl</c>;
+    /// local stand-ins (an endpoint override) shape URLs their own way and match them exactly, so there the
+    /// service is asked once per queue.
+    /// </summary>
+    private async Task<string> QueueUrlAsync(AmazonSQSClient client, (string Region, string Account, string Name) queue, CancellationToken cancellationToken)
+    {
+        if (_options.SqsServiceUrl is not { Length: > 0 })
+        {
+            return new Uri(AwsLambdaSettings.Endpoint(null, queue.Region, "sqs"), $"{queue.Account}/{queue.Name}").ToString();
+        }
+
+        var key = $"{queue.Region}:{queue.Account}:{queue.Name}";
+        if (_queueUrls.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        var response = await client.GetQueueUrlAsync(new GetQueueUrlRequest { QueueName = queue.Name, QueueOwnerAWSAccountId = queue.Account }, cancellationToken).ConfigureAwait(false);
+        return _queueUrls.GetOrAdd(key, response.QueueUrl);
+    }
+
+    private static string Ids(IEnumerable<(SqsRecord Record, TimeSpan Delay)> messages) =>
+        string.Join(", ", messages.Select(m => m.Record.MessageId));
 }

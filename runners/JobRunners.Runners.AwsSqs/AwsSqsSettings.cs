@@ -1,3 +1,4 @@
+using JobRunners.Runners.Aws;
 using Microsoft.Extensions.Configuration;
 
 namespace JobRunners.Runners.AwsSqs;
@@ -89,6 +90,27 @@ internal static class AwsSqsSettings
         }
 
         return missing;
+    }
+
+    /// <summary>
+    /// What the runner's SQS clients are built from: its endpoint, region and credential settings, each try
+    /// bounded by <paramref name="timeout"/> and tried at most 3 times.
+    /// </summary>
+    public static AwsClientSettings Client(AwsSqsOptions options, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new AwsClientSettings(AwsSqsOptions.SectionName)
+        {
+            Region = options.Region,
+            ServiceUrl = options.ServiceUrl,
+            Profile = options.Profile,
+            AccessKeyId = options.AccessKeyId,
+            SecretAccessKey = options.SecretAccessKey,
+            SessionToken = options.SessionToken,
+            Credentials = options.Credentials,
+            RequestTimeout = timeout,
+            MaxErrorRetry = 2,
+        };
     }
 
     /// <summary>Whole seconds for an SQS duration parameter, rounded up so a wait is never cut short.</summary>

@@ -1,7 +1,7 @@
-using Amazon;
 using Amazon.Runtime;
 using Amazon.SQS;
 using Amazon.SQS.Model;
+using JobRunners.Runners.Aws;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -80,7 +80,7 @@ internal sealed class SqsQueue : IDisposable
         string? problem;
         lock (_lock)
         {
-            (credentials, problem) = ResolveCredentials(CreateConfig());
+            (credentials, problem) = ResolveCredentials();
         }
 
         if (credentials is null)
@@ -146,11 +146,7 @@ internal sealed class SqsQueue : IDisposable
     // Called under _lock.
     private AmazonSQSClient CreateClient(TimeSpan timeout)
     {
-        var config = CreateConfig();
-
-        // Each try is bounded; the default (100 s) would hold callers for minutes while SQS does not answer.
-        config.Timeout = timeout;
-        var (credentials, problem) = ResolveCredentials(config);
+        var (credentials, problem) = ResolveCredentials();
         var missing = AwsSqsSettings.Check(Options);
         if (credentials is null || missing.Count > 0)
         {
@@ -158,40 +154,18 @@ internal sealed class SqsQueue : IDisposable
             throw new JobRunnerException("The aws-sqs runner is not fully configured: " + string.Join("; ", all));
         }
 
-        return new AmazonSQSClient(credentials, config);
-    }
-
-    private AmazonSQSConfig CreateConfig()
-    {
-        var config = new AmazonSQSConfig();
-        if (Options.ServiceUrl is { Length: > 0 } serviceUrl)
-        {
-            config.ServiceURL = serviceUrl;
-            if (Options.Region is { Length: > 0 } signingRegion)
-            {
-                config.AuthenticationRegion = signingRegion;
-            }
-        }
-        else if (Options.Region is { Length: > 0 } region)
-        {
-            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
-        }
-
-        // Fail fast during an outage: a failed dispatch leaves its row to the outbox and the worker has its own
-        // back-off, so the SDK's default of several retries would only stall callers.
-        config.MaxErrorRetry = 2;
-        return config;
+        return SqsClientFactory.Create(AwsSqsSettings.Client(Options, timeout), credentials);
     }
 
     // Called under _lock: a resolved chain is kept (it refreshes itself); a failure is tried again next time.
-    private (AWSCredentials? Credentials, string? Problem) ResolveCredentials(AmazonSQSConfig config)
+    private (AWSCredentials? Credentials, string? Problem) ResolveCredentials()
     {
         if (_credentials is { Credentials: not null } resolved)
         {
             return resolved;
         }
 
-        var result = AwsCredentialResolver.Resolve(Options, config);
+        var result = AwsCredentialResolver.Resolve(AwsSqsSettings.Client(Options, Options.RequestTimeout));
         _credentials = result;
         return result;
     }

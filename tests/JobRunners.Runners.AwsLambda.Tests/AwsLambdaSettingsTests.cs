@@ -52,6 +52,63 @@ public sealed class AwsLambdaSettingsTests : LambdaTestBase
     }
 
     [Test]
+    public void Profile_SetInSection_KeepsTheEnvironmentsKeysOut()
+    {
+        var options = Options(new()
+        {
+            ["JobRunners:AwsLambda:AccessKeyId"] = "",
+            ["JobRunners:AwsLambda:SecretAccessKey"] = "",
+            ["JobRunners:AwsLambda:Profile"] = "worker-profile",
+            ["AWS_PROFILE"] = "machine-profile",
+            ["AWS_ACCESS_KEY_ID"] = "AKIDOFTHEFUNCTIONROLE",
+            ["AWS_SECRET_ACCESS_KEY"] = "role-secret",
+        });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(options.Profile, Is.EqualTo("worker-profile"));
+            Assert.That(options.AccessKeyId, Is.Null, "inside a function the environment's keys are the function's role");
+            Assert.That(options.SecretAccessKey, Is.Null);
+        });
+    }
+
+    [Test]
+    public void Profile_OnlyAwsProfileSet_FillsInBesideTheEnvironmentsKeys()
+    {
+        var options = Options(new()
+        {
+            ["JobRunners:AwsLambda:AccessKeyId"] = "",
+            ["JobRunners:AwsLambda:SecretAccessKey"] = "",
+            ["AWS_PROFILE"] = "machine-profile",
+            ["AWS_ACCESS_KEY_ID"] = "AKIDFLAT",
+            ["AWS_SECRET_ACCESS_KEY"] = "flat-secret",
+        });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(options.Profile, Is.EqualTo("machine-profile"));
+            Assert.That(options.AccessKeyId, Is.EqualTo("AKIDFLAT"), "keys win over a profile, as in the SDK's own chain and the aws-sqs runner");
+        });
+    }
+
+    [Test]
+    public async Task Startup_ProfileNotFound_ReportsItUnderCredentials()
+    {
+        using var profile = new AwsProfileFile("AKIDUNUSED", "unused");
+        using var host = BuildHost(new Dictionary<string, string?>
+        {
+            ["JobRunners:AwsLambda:AccessKeyId"] = "",
+            ["JobRunners:AwsLambda:SecretAccessKey"] = "",
+            ["JobRunners:AwsLambda:Profile"] = "jobrunners-no-such-profile",
+        });
+
+        var error = await Assert.ThrowsAsync<RunnerNotConfiguredException>(async () => await host.StartAsync());
+
+        Assert.That(error!.Configuration.Missing.Select(m => m.Name), Is.EqualTo(new[] { "AWS credentials" }));
+        Assert.That(error.Message, Does.Contain("'jobrunners-no-such-profile' was not found").And.Contain("JobRunners:AwsLambda:Profile"));
+    }
+
+    [Test]
     public void Region_SectionSet_WinsOverAwsRegionOfTheCallingFunction()
     {
         var options = Options(new() { ["JobRunners:AwsLambda:Region"] = "ap-south-1", ["AWS_REGION"] = "us-east-1" });

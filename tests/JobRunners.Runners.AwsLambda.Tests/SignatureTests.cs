@@ -59,4 +59,31 @@ public sealed class SignatureTests : LambdaTestBase
             Assert.That(Encoding.UTF8.GetString(request.Body), Does.StartWith("{\"v\":1,\"kind\":\"task\""));
         });
     }
+
+    [TestCase("AWS_PROFILE")]
+    [TestCase("JobRunners:AwsLambda:Profile")]
+    public async Task DispatchTask_ProfileNamedInConfiguration_SignsWithTheProfilesKeys(string setting)
+    {
+        using var profile = new AwsProfileFile("AKIDLAMBDAPROFILE", SecretKey);
+        using var endpoint = new CaptureEndpoint();
+        await using var host = await StartHostAsync(new Dictionary<string, string?>
+        {
+            ["JobRunners:AwsLambda:ServiceUrl"] = $"http://127.0.0.1:{endpoint.Port}",
+            ["JobRunners:AwsLambda:AccessKeyId"] = "",
+            ["JobRunners:AwsLambda:SecretAccessKey"] = "",
+            [setting] = profile.Name,
+            ["Tests:ForwardTarget"] = "off",
+        });
+
+        await host.Runner.DispatchTaskAsync(ProbeHandlers.CountTask, new ProbePayload(NewKey()));
+
+        var request = endpoint.Requests.Single();
+        var authorization = SigV4Verifier.ParseAuthorization(request.Headers["authorization"]);
+        var (expected, _) = SigV4Verifier.Compute(request, authorization, SecretKey);
+        Assert.Multiple(() =>
+        {
+            Assert.That(authorization.AccessKey, Is.EqualTo("AKIDLAMBDAPROFILE"));
+            Assert.That(authorization.Signature, Is.EqualTo(expected), "signed with the profile's secret");
+        });
+    }
 }

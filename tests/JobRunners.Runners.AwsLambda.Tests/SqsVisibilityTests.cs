@@ -4,6 +4,7 @@ using Amazon.Runtime;
 using Amazon.SQS;
 using Amazon.SQS.Model;
 using JobRunners.Conformance;
+using Microsoft.Extensions.Logging.Abstractions;
 using NUnit.Framework;
 
 namespace JobRunners.Runners.AwsLambda.Tests;
@@ -59,6 +60,44 @@ public sealed class SqsVisibilityTests : LambdaTestBase
                 Assert.That(clock.Elapsed, Is.InRange(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(12)));
                 Assert.That(back.Messages![0].MessageId, Is.EqualTo(message.MessageId));
                 Assert.That(back.Messages[0].Attributes["ApproximateReceiveCount"], Is.EqualTo("2"));
+            });
+        }
+        finally
+        {
+            await sqs.DeleteQueueAsync(queueUrl);
+        }
+    }
+
+    [Test]
+    public async Task TryDelayAsync_OneHandleStale_DelaysTheOthersThroughTheSdkAndCountsThem()
+    {
+        await LocalLambda.RequireSqsAsync();
+        using var sqs = new AmazonSQSClient(new BasicAWSCredentials("test", "test"), new AmazonSQSConfig { ServiceURL = LocalLambda.SqsUrl, AuthenticationRegion = LocalLambda.Region });
+        var name = "jr-lambda-" + NewKey()[..12];
+        var queueUrl = (await sqs.CreateQueueAsync(new CreateQueueRequest { QueueName = name, Attributes = new() { ["VisibilityTimeout"] = "30" } })).QueueUrl;
+        try
+        {
+            await sqs.SendMessageAsync(queueUrl, "first");
+            await sqs.SendMessageAsync(queueUrl, "second");
+            var received = new List<Message>();
+            for (var i = 0; i < 5 && received.Count < 2; i++)
+            {
+                received.AddRange((await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = queueUrl, MaxNumberOfMessages = 10, WaitTimeSeconds = 1 })).Messages ?? []);
+            }
+
+            var arn = $"arn:aws:sqs:{LocalLambda.Region}:000000000000:{name}";
+            var records = received.Select(m => new SqsRecord(m.MessageId, m.Body, m.ReceiptHandle, arn, "1")).Append(new SqsRecord("stale", "", "no-such-receipt-handle", arn, "1"));
+            var options = new AwsLambdaOptions { Region = LocalLambda.Region, SqsServiceUrl = LocalLambda.SqsUrl, AccessKeyId = "test", SecretAccessKey = "test" };
+            using var visibility = new SqsVisibility(options, NullLogger.Instance);
+
+            var delayed = await visibility.TryDelayAsync(records.Select(r => (r, TimeSpan.Zero)).ToList(), CancellationToken.None);
+
+            var back = (await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = queueUrl, MaxNumberOfMessages = 10, WaitTimeSeconds = 2 })).Messages ?? [];
+            Assert.Multiple(() =>
+            {
+                Assert.That(received, Has.Count.EqualTo(2));
+                Assert.That(delayed, Is.EqualTo(2), "the stale handle fails alone");
+                Assert.That(back.Select(m => m.MessageId), Is.EquivalentTo(received.Select(m => m.MessageId)), "visible again at once, not after the queue's 30 s");
             });
         }
         finally

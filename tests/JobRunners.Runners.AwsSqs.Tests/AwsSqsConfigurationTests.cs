@@ -1,4 +1,5 @@
 using Amazon.Runtime;
+using JobRunners.Runners.Aws;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -77,7 +78,7 @@ public sealed class AwsSqsConfigurationTests
     [Test]
     public void ResolveCredentials_StandardChainFindsNone_ReportsHowToFix()
     {
-        var (credentials, problem) = AwsCredentialResolver.Resolve(new AwsSqsOptions(), () => throw new AmazonClientException("Failed to resolve AWS credentials. The credential providers used to search for credentials returned the following errors:\nmore"));
+        var (credentials, problem) = AwsCredentialResolver.Resolve(Client(new AwsSqsOptions()), () => throw new AmazonClientException("Failed to resolve AWS credentials. The credential providers used to search for credentials returned the following errors:\nmore"));
 
         Assert.Multiple(() =>
         {
@@ -89,7 +90,7 @@ public sealed class AwsSqsConfigurationTests
     [Test]
     public void ResolveCredentials_KeyIdWithoutSecret_ReportsMissingSecret()
     {
-        var (credentials, problem) = AwsCredentialResolver.Resolve(new AwsSqsOptions { AccessKeyId = "a" }, () => null);
+        var (credentials, problem) = AwsCredentialResolver.Resolve(Client(new AwsSqsOptions { AccessKeyId = "a" }), () => null);
 
         Assert.That(credentials, Is.Null);
         Assert.That(problem, Does.StartWith("AWS_SECRET_ACCESS_KEY is missing"));
@@ -98,7 +99,7 @@ public sealed class AwsSqsConfigurationTests
     [Test]
     public void ResolveCredentials_Keys_WinOverChain()
     {
-        var (credentials, _) = AwsCredentialResolver.Resolve(new AwsSqsOptions { AccessKeyId = "a", SecretAccessKey = "b", SessionToken = "t" }, () => throw new InvalidOperationException("the chain is not consulted"));
+        var (credentials, _) = AwsCredentialResolver.Resolve(Client(new AwsSqsOptions { AccessKeyId = "a", SecretAccessKey = "b", SessionToken = "t" }), () => throw new InvalidOperationException("the chain is not consulted"));
 
         Assert.That(credentials, Is.InstanceOf<SessionAWSCredentials>());
     }
@@ -136,6 +137,8 @@ public sealed class AwsSqsConfigurationTests
             Assert.That(options.RequestTimeout, Is.EqualTo(TimeSpan.FromSeconds(3)));
         });
     }
+
+    private static AwsClientSettings Client(AwsSqsOptions options) => AwsSqsSettings.Client(options, options.RequestTimeout);
 
     private static SqsQueue QueueWith(AwsSqsOptions options) => new(Options.Create(options), NullLogger<SqsQueue>.Instance);
 }
