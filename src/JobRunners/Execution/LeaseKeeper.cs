@@ -94,7 +94,7 @@ internal sealed class LeaseKeeper : IDisposable
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                _logger.LogWarning(ex, "Could not extend the leases of {Count} running job(s); if the store stays unreachable they lapse and the jobs are rescued.", _leases.Count);
+                ExecutorLog.LeaseExtensionFailed(_logger, ex, _leases.Count);
                 await Task.Delay(TimeSpan.FromSeconds(1), _time, stop).ConfigureAwait(false);
             }
         }
