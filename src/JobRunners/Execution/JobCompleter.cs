@@ -59,7 +59,7 @@ internal sealed class JobCompleter
 
         if (write)
         {
-            _ = Task.Run(WriteLoopAsync);
+            SharedWork.Start(WriteLoopAsync);
         }
 
         return pending.Written.Task;
@@ -78,7 +78,7 @@ internal sealed class JobCompleter
             _writing = true;
         }
 
-        _ = Task.Run(WriteLoopAsync);
+        SharedWork.Start(WriteLoopAsync);
     }
 
     private void DisarmTimer()

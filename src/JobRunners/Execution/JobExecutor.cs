@@ -67,6 +67,10 @@ public sealed partial class JobExecutor : IDisposable
     public async ValueTask<JobOutcome> ExecuteClaimedAsync(JobRequest claimed, JobExecutionOptions options = default, CancellationToken stoppingToken = default)
     {
         ArgumentNullException.ThrowIfNull(claimed);
+
+        // Every line logged during the attempt, the handler's included, carries the job's id, type and attempt. The
+        // heartbeat and the completer serve all attempts, so they start without it (SharedWork).
+        using var scope = _logger.BeginScope(new AttemptLogScope(claimed));
         var isTask = TaskRows.IsTask(claimed.JobType);
         var definition = isTask ? null : _registry.FindJob(claimed.JobType);
         var length = definition?.Options.Lease ?? _options.Lease;

@@ -45,7 +45,7 @@ internal sealed class LeaseKeeper : IDisposable
         _leases[id] = lease;
         if (Interlocked.Exchange(ref _started, 1) == 0)
         {
-            _ = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
+            SharedWork.Start(() => RunAsync(_stop.Token));
         }
 
         if (lease.DueAt.UtcTicks < Interlocked.Read(ref _sleepsUntil))
