@@ -145,8 +145,9 @@ internal sealed class LeaseKeeper : IDisposable
     {
         var now = _time.GetUtcNow();
 
-        // Leases due within a tenth of their interval ride along, so heartbeats bunch into few writes.
-        var due = _leases.Values.Where(l => l.DueAt <= now + (l.Every / 10)).ToList();
+        // Leases due within a tenth of their interval ride along, so heartbeats bunch into few writes. A lost lease
+        // stays listed until its attempt has wound down; it is not extended again.
+        var due = _leases.Values.Where(l => !l.IsLost && l.DueAt <= now + (l.Every / 10)).ToList();
         foreach (var group in due.GroupBy(l => l.Length))
         {
             var ids = group.Select(l => l.Id).ToList();
