@@ -30,9 +30,7 @@ internal sealed partial class AwsSqsWorker
         if (attributes.HasRedrivePolicy)
         {
             // Visible again at once, so SQS reaches maxReceiveCount quickly and moves it to its dead-letter queue.
-            Logger.LogWarning(
-                "Message {MessageId} on {Queue} cannot be handled ({Reason}); leaving it to the queue's redrive policy, which moves it to {DeadLetterQueue} after {MaxReceiveCount} receives (received {Receives} so far).",
-                message.MessageId, QueueDescription, reason, attributes.DeadLetterTargetArn, attributes.MaxReceiveCount, receives);
+            AwsSqsLog.MessageLeftToRedrivePolicy(Logger, message.MessageId, QueueDescription, reason, attributes.DeadLetterTargetArn, attributes.MaxReceiveCount, receives);
             await SetVisibilityAsync(message, 0, cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -44,9 +42,7 @@ internal sealed partial class AwsSqsWorker
         }
 
         var delay = KeptMessageDelay(receives);
-        Logger.LogError(
-            "Message {MessageId} on {Queue} cannot be handled ({Reason}), and the queue has no dead-letter queue: it stays on the queue and is offered again in {Delay} (received {Receives} times). Give the queue a RedrivePolicy or set JobRunners:AwsSqs:DeadLetterQueueUrl, then remove or fix the message.",
-            message.MessageId, QueueDescription, reason, delay, receives);
+        AwsSqsLog.MessageKeptWithoutDeadLetterQueue(Logger, message.MessageId, QueueDescription, reason, delay, receives);
         await SetVisibilityAsync(message, AwsSqsSettings.Seconds(delay, AwsSqsSettings.MaxVisibility), cancellationToken).ConfigureAwait(false);
     }
 
@@ -80,7 +76,7 @@ internal sealed partial class AwsSqsWorker
         // Send first, delete second: a crash in between leaves a copy in both queues, never in neither.
         await _queue.Client.SendMessageAsync(request, cancellationToken).ConfigureAwait(false);
         await _queue.Client.DeleteMessageAsync(_queue.QueueUrl, message.ReceiptHandle, cancellationToken).ConfigureAwait(false);
-        Logger.LogWarning("Moved message {MessageId} from {Queue} to the dead-letter queue {DeadLetterQueue}: {Reason}", message.MessageId, QueueDescription, deadLetterQueue, reason);
+        AwsSqsLog.MessageMovedToDeadLetterQueue(Logger, message.MessageId, QueueDescription, deadLetterQueue, reason);
     }
 
     private static MessageAttributeValue Text(string value) => new() { DataType = "String", StringValue = value.Length > 0 ? value : "unknown" };

@@ -110,7 +110,7 @@ internal sealed class SqsQueue : IDisposable
         }
         catch (AmazonServiceException ex) when (SqsErrors.IsAccessDenied(ex))
         {
-            _logger.LogWarning("Could not read the attributes of {Queue} ({Code}); assuming a {Limit:N0}-byte message limit and no redrive policy. Allow sqs:GetQueueAttributes to use the queue's own.", QueueUrl, ex.ErrorCode, SqsQueueAttributes.DefaultMaxMessageSize);
+            AwsSqsLog.QueueAttributesUnreadable(_logger, QueueUrl, ex.ErrorCode, SqsQueueAttributes.DefaultMaxMessageSize);
             read = SqsQueueAttributes.Default;
         }
 
@@ -127,7 +127,7 @@ internal sealed class SqsQueue : IDisposable
         }
         catch (AmazonServiceException ex) when (!SqsErrors.IsMissingQueue(ex))
         {
-            _logger.LogDebug(ex, "Could not read the message size limit of {Queue}; assuming {Limit:N0} bytes for now.", QueueUrl, SqsQueueAttributes.DefaultMaxMessageSize);
+            AwsSqsLog.MessageSizeLimitUnreadable(_logger, ex, QueueUrl, SqsQueueAttributes.DefaultMaxMessageSize);
             return SqsQueueAttributes.DefaultMaxMessageSize;
         }
     }

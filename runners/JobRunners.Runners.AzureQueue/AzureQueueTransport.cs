@@ -81,7 +81,7 @@ internal sealed class AzureQueueTransport
     {
         if (await Queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false) is not null)
         {
-            _logger.LogInformation("Created the Azure queue '{Queue}'.", QueueName);
+            AzureQueueLog.QueueCreated(_logger, QueueName);
         }
     }
 
@@ -100,7 +100,7 @@ internal sealed class AzureQueueTransport
         }
 
         await Queue.DeleteMessageAsync(messageId, popReceipt, cancellationToken).ConfigureAwait(false);
-        _logger.LogWarning("Moved message {MessageId} from Azure queue '{Queue}' to '{PoisonQueue}': {Reason}", messageId, QueueName, PoisonQueueName, reason);
+        AzureQueueLog.MessageMovedToPoisonQueue(_logger, messageId, QueueName, PoisonQueueName, reason);
     }
 
     /// <summary>True for the answer to an operation on a queue that does not exist.</summary>
@@ -179,7 +179,7 @@ internal sealed class AzureQueueTransport
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            _logger.LogError(ex, "Could not move undecodable message {MessageId} from Azure queue '{Queue}' to '{PoisonQueue}'; it is tried again at its next delivery.", message.MessageId, QueueName, PoisonQueueName);
+            AzureQueueLog.UndecodableMessageNotMoved(_logger, ex, message.MessageId, QueueName, PoisonQueueName);
         }
     }
 }

@@ -77,7 +77,7 @@ internal sealed class AzureQueueWorker : QueueWorker<AzureQueueDelivery>
         catch (RequestFailedException ex) when (AzureQueueTransport.IsMessageGone(ex))
         {
             // Its visibility lapsed and another worker holds it now; the row's claim keeps the job from running twice.
-            Logger.LogWarning("Message {MessageId} on {Queue} was received again elsewhere before it could be deleted ({Code}).", message.MessageId, QueueDescription, ex.ErrorCode);
+            AzureQueueLog.MessageReceivedElsewhere(Logger, message.MessageId, QueueDescription, ex.ErrorCode);
         }
     }
 
@@ -129,7 +129,7 @@ internal sealed class AzureQueueWorker : QueueWorker<AzureQueueDelivery>
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            Logger.LogError(ex, "Could not move message {MessageId} from {Queue} to the poison queue; it is tried again at its next delivery.", message.MessageId, QueueDescription);
+            AzureQueueLog.MessageNotMovedToPoisonQueue(Logger, ex, message.MessageId, QueueDescription);
         }
     }
 }

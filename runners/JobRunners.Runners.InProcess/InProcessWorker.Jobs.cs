@@ -84,7 +84,7 @@ internal sealed partial class InProcessWorker
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            _logger.LogError(ex, "Could not claim {Count} job(s); they stay queued and run after the next start.", jobIds.Count);
+            InProcessLog.ClaimFailed(_logger, ex, jobIds.Count);
             slots.Release(jobIds.Count);
             return;
         }
@@ -113,7 +113,7 @@ internal sealed partial class InProcessWorker
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            _logger.LogError(ex, "Job {JobId} could not be run or its outcome not recorded; if it was claimed, its lease lapses and it is rescued.", jobId);
+            InProcessLog.JobNotFinished(_logger, ex, jobId);
         }
         finally
         {
@@ -153,7 +153,7 @@ internal sealed partial class InProcessWorker
 
             if (adopted > 0)
             {
-                _logger.LogInformation("Picked up {Count} queued job(s) left from an earlier run.", adopted);
+                InProcessLog.QueuedJobsPickedUp(_logger, adopted);
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -163,7 +163,7 @@ internal sealed partial class InProcessWorker
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            _logger.LogError(ex, "Could not pick up queued jobs from an earlier run; they stay queued and are picked up at the next start.");
+            InProcessLog.PickUpFailed(_logger, ex);
         }
     }
 }

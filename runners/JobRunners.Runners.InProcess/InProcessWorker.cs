@@ -55,7 +55,7 @@ internal sealed partial class InProcessWorker : IHostedService, IAsyncDisposable
 
         // Stop taking new work as soon as the application begins to stop, before other services' shutdown.
         _onStopping = _lifetime?.ApplicationStopping.Register(BeginStopping) ?? default;
-        _logger.LogInformation("In-process runner started with {Workers} workers and room for {Capacity} items.", _options.Workers, _options.Capacity);
+        InProcessLog.Started(_logger, _options.Workers, _options.Capacity);
         return Task.CompletedTask;
     }
 
@@ -65,14 +65,14 @@ internal sealed partial class InProcessWorker : IHostedService, IAsyncDisposable
         var finished = await Task.WhenAny(_running, Task.Delay(_options.ShutdownTimeout, _services.TimeProvider, cancellationToken)).ConfigureAwait(false);
         if (finished != _running)
         {
-            _logger.LogWarning("In-process work did not finish within {Timeout}; interrupting it. Interrupted jobs stay queued and run after the next start.", _options.ShutdownTimeout);
+            InProcessLog.ShutdownTimedOut(_logger, _options.ShutdownTimeout);
             await _interrupt.CancelAsync().ConfigureAwait(false);
             await _running.ConfigureAwait(false);
         }
 
         if (_droppedTasks > 0)
         {
-            _logger.LogWarning("{Count} task(s) were still waiting when the in-process runner stopped and did not run (tasks are not tracked; use jobs for work that must survive a restart).", _droppedTasks);
+            InProcessLog.TasksDropped(_logger, _droppedTasks);
         }
     }
 
@@ -145,7 +145,7 @@ internal sealed partial class InProcessWorker : IHostedService, IAsyncDisposable
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            _logger.LogError(ex, "Task '{Task}' failed.", task.Name);
+            InProcessLog.TaskFailed(_logger, ex, task.Name);
         }
     }
 

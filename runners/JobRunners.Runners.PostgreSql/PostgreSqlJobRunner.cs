@@ -93,7 +93,7 @@ internal sealed partial class PostgreSqlJobRunner : JobRunnerBase
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The row is written and is the queue: without the wake-up, workers still find it at their next poll.
-            _logger.LogWarning(ex, "Could not notify workers of {Count} new job(s); they are queued and run after the next poll ({PollInterval}).", jobs.Count, _options.PollInterval);
+            PostgreSqlLog.NotifyFailed(_logger, ex, jobs.Count, _options.PollInterval);
         }
     }
 }

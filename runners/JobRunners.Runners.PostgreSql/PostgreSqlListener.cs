@@ -56,7 +56,7 @@ internal sealed class PostgreSqlListener
                 {
                     _failures++;
                     var delay = TimeSpan.FromMilliseconds(Math.Min(MaxBackoff.TotalMilliseconds, 100 * Math.Pow(2, Math.Min(_failures, 10))));
-                    _logger.LogWarning(ex, "Lost the LISTEN connection on channel {Channel}; reconnecting in {Delay} (workers poll every {PollInterval} meanwhile).", _engine.Channel, delay, _engine.Options.PollInterval);
+                    PostgreSqlLog.ListenConnectionLost(_logger, ex, _engine.Channel, delay, _engine.Options.PollInterval);
                     await Task.Delay(delay, _engine.Time, stoppingToken).ConfigureAwait(false);
                 }
             }

@@ -106,7 +106,7 @@ internal sealed class PostgreSqlWorkEngine
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            _logger.LogError(ex, "The outcome of job {JobId} ({JobType}) could not be recorded; its lease lapses and it is rescued.", row.Id, row.JobType);
+            PostgreSqlLog.OutcomeNotRecorded(_logger, ex, row.Id, row.JobType);
             return null;
         }
     }
@@ -120,7 +120,7 @@ internal sealed class PostgreSqlWorkEngine
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            _logger.LogDebug(ex, "Could not announce that queue {Queue} is free; workers find its jobs at their next poll.", queue);
+            PostgreSqlLog.FreedQueueNotAnnounced(_logger, ex, queue);
         }
     }
 }

@@ -53,8 +53,8 @@ internal sealed class PostgreSqlWorker : IHostedService, IAsyncDisposable
 
         _loop = Task.Run(() => LoopAsync(engine, _stopping.Token), CancellationToken.None);
         _onStopping = _lifetime?.ApplicationStopping.Register(BeginStopping) ?? default;
-        _logger.LogInformation(
-            "PostgreSQL worker {WorkerId} started: concurrency {Concurrency}, {Wakeup}, {Count} job type(s) and task(s){Queues}.",
+        PostgreSqlLog.WorkerStarted(
+            _logger,
             engine.WorkerId,
             engine.Options.Concurrency,
             engine.Options.Listen ? $"LISTEN on {engine.Channel}, polling every {engine.Options.ListenPollInterval} ({engine.Options.PollInterval} while not listening)" : $"polling every {engine.Options.PollInterval}",
@@ -72,7 +72,7 @@ internal sealed class PostgreSqlWorker : IHostedService, IAsyncDisposable
         var finished = await Task.WhenAny(running, Task.Delay(timeout, _engine?.Time ?? TimeProvider.System, cancellationToken)).ConfigureAwait(false);
         if (finished != running)
         {
-            _logger.LogWarning("Running work did not finish within {Timeout}; interrupting it. Interrupted jobs and tasks go back to queued.", timeout);
+            PostgreSqlLog.ShutdownTimedOut(_logger, timeout);
             await _interrupt.CancelAsync().ConfigureAwait(false);
             await running.ConfigureAwait(false);
         }
@@ -145,7 +145,7 @@ internal sealed class PostgreSqlWorker : IHostedService, IAsyncDisposable
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                _logger.LogDebug(ex, "Could not read when the next delayed job comes due; the poll finds it.");
+                PostgreSqlLog.NextDueUnreadable(_logger, ex);
             }
         }
     }
@@ -179,7 +179,7 @@ internal sealed class PostgreSqlWorker : IHostedService, IAsyncDisposable
                 slots.Release(free);
                 failures++;
                 var backoff = Backoff(failures, engine.Options.PollInterval);
-                _logger.LogError(ex, "Could not claim jobs from PostgreSQL; trying again in {Delay}.", backoff);
+                PostgreSqlLog.ClaimFailed(_logger, ex, backoff);
                 await WaitAsync(wake, backoff, stopping).ConfigureAwait(false);
                 continue;
             }

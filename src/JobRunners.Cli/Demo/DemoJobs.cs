@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Extensions.Logging;
 
 namespace JobRunners.Cli.Demo;
 
@@ -62,7 +61,7 @@ internal static class DemoJobs
             })
             .AddTask<SendEmailPayload>(SendEmail, (p, context, _) =>
             {
-                context.Logger.LogInformation("E-mail to {To}: {Subject}", p.To, p.Subject);
+                DemoLog.EmailSent(context.Logger, p.To, p.Subject);
                 return ValueTask.CompletedTask;
             });
     }

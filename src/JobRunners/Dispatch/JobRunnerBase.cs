@@ -1,3 +1,4 @@
+using JobRunners.Hosting;
 using JobRunners.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -180,11 +181,7 @@ public abstract partial class JobRunnerBase : IJobRunner
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            Services.LoggerFactory.CreateLogger<JobRunnerBase>().LogWarning(
-                ex,
-                "The {Runner} runner accepted job(s) {JobIds}, but marking their rows dispatched failed; the outbox sends them again and the claim runs each once.",
-                Name,
-                string.Join(", ", marks.Select(m => m.Id)));
+            HostingLog.DispatchMarkFailed(Services.LoggerFactory.CreateLogger<JobRunnerBase>(), ex, Name, string.Join(", ", marks.Select(m => m.Id)));
         }
     }
 

@@ -59,7 +59,7 @@ internal sealed class JobCompleter
 
         if (write)
         {
-            _ = Task.Run(WriteLoopAsync);
+            SharedWork.Start(WriteLoopAsync);
         }
 
         return pending.Written.Task;
@@ -78,7 +78,7 @@ internal sealed class JobCompleter
             _writing = true;
         }
 
-        _ = Task.Run(WriteLoopAsync);
+        SharedWork.Start(WriteLoopAsync);
     }
 
     private void DisarmTimer()
@@ -125,7 +125,7 @@ internal sealed class JobCompleter
             }
             catch (Exception ex) when (attempt < RetryDelays.Length)
             {
-                _logger.LogWarning(ex, "Could not write the outcomes of {Count} job(s); trying again in {Delay}.", batch.Count, RetryDelays[attempt]);
+                ExecutorLog.OutcomeWriteFailed(_logger, ex, batch.Count, RetryDelays[attempt]);
                 await Task.Delay(RetryDelays[attempt]).ConfigureAwait(false);
             }
 #pragma warning disable CA1031 // Every waiting attempt learns of the failure; the loop goes on with later batches.

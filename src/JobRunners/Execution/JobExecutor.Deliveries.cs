@@ -1,5 +1,5 @@
+using JobRunners.Execution;
 using JobRunners.Storage;
-using Microsoft.Extensions.Logging;
 
 namespace JobRunners;
 
@@ -87,7 +87,7 @@ public sealed partial class JobExecutor
             }
             catch (MalformedEnvelopeException ex)
             {
-                _logger.LogError("A message is not a job envelope and can never run: {Reason}", ex.Reason);
+                ExecutorLog.MessageNotAnEnvelope(_logger, ex.Reason);
                 outcomes[i] = Task.FromResult(JobOutcome.Rejected(ex.Message));
                 continue;
             }
@@ -130,7 +130,7 @@ public sealed partial class JobExecutor
         }
         catch (JobRunnerException ex) when (ex is UnknownHandlerException or PayloadValidationException)
         {
-            _logger.LogError("Task message '{Task}' can never run here: {Reason}", envelope.Name, ex.Message);
+            ExecutorLog.TaskMessageCannotRun(_logger, envelope.Name, ex.Message);
             return Task.FromResult(JobOutcome.Rejected(ex.Message));
         }
 
@@ -145,7 +145,7 @@ public sealed partial class JobExecutor
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                _logger.LogError(ex, "Task '{Task}' failed; the queue delivers it again until its maximum receive count.", task.Name);
+                ExecutorLog.TaskMessageFailed(_logger, ex, task.Name);
                 return JobOutcome.Retry(null, Describe(ex));
             }
         }, CancellationToken.None);
@@ -155,7 +155,7 @@ public sealed partial class JobExecutor
     {
         if (row is null)
         {
-            _logger.LogWarning("Job {JobId} was delivered, but the {Store} store has no such row: it was pruned, or the message came from a deployment using another store (check the store settings). The message is parked, not acknowledged.", id, _store.Name);
+            ExecutorLog.DeliveredJobMissing(_logger, id, _store.Name);
             return JobOutcome.Rejected($"No job {id} in the {_store.Name} store: pruned, or sent by a deployment using another store.");
         }
 
@@ -170,11 +170,11 @@ public sealed partial class JobExecutor
             // as in a rolling deploy. Warned once per type, or a busy queue would flood the log.
             if (_unservedWarned.TryAdd(row.JobType, 0))
             {
-                _logger.LogWarning("Job {JobId} is of type {JobType}, which this process does not register; it is left queued for a worker that does, and its message is offered again later with a growing delay. Further jobs of this type are logged at debug level.", id, row.JobType);
+                ExecutorLog.JobTypeNotServed(_logger, id, row.JobType);
             }
-            else if (_logger.IsEnabled(LogLevel.Debug))
+            else
             {
-                _logger.LogDebug("Job {JobId} is of type {JobType}, which this process does not register; left queued.", id, row.JobType);
+                ExecutorLog.JobTypeNotServedAgain(_logger, id, row.JobType);
             }
 
             return JobOutcome.NotServed($"No handler for job type '{row.JobType}' in this process; left queued for a worker that has one.");

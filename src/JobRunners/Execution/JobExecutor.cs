@@ -67,6 +67,10 @@ public sealed partial class JobExecutor : IDisposable
     public async ValueTask<JobOutcome> ExecuteClaimedAsync(JobRequest claimed, JobExecutionOptions options = default, CancellationToken stoppingToken = default)
     {
         ArgumentNullException.ThrowIfNull(claimed);
+
+        // Every line logged during the attempt, the handler's included, carries the job's id, type and attempt. The
+        // heartbeat and the completer serve all attempts, so they start without it (SharedWork).
+        using var scope = _logger.BeginScope(new AttemptLogScope(claimed));
         var isTask = TaskRows.IsTask(claimed.JobType);
         var definition = isTask ? null : _registry.FindJob(claimed.JobType);
         var length = definition?.Options.Lease ?? _options.Lease;
@@ -98,7 +102,7 @@ public sealed partial class JobExecutor : IDisposable
         if (outcome.Kind == JobOutcomeKind.LeaseLost)
         {
             var why = await WhyRefusedAsync(claimed.Id).ConfigureAwait(false);
-            _logger.LogWarning(error, "Job {JobId} ({JobType}) lost its lease during attempt {Attempt} and was interrupted: {Why}. Its result is not written.", claimed.Id, claimed.JobType, claimed.Attempts, why);
+            ExecutorLog.AttemptLostLease(_logger, error, claimed.Id, claimed.JobType, claimed.Attempts, why);
             return outcome;
         }
 
@@ -112,7 +116,7 @@ public sealed partial class JobExecutor : IDisposable
         if (!await _completer.CompleteAsync(completion, now: last).ConfigureAwait(false))
         {
             var why = await WhyRefusedAsync(claimed.Id).ConfigureAwait(false);
-            _logger.LogWarning("Job {JobId} ({JobType}) ended attempt {Attempt} as {Outcome}, but the store refused that result because the row no longer belongs to this worker ({WorkerId}): {Why}. The result is not written.", claimed.Id, claimed.JobType, claimed.Attempts, outcome.Kind, WorkerId, why);
+            ExecutorLog.AttemptResultRefused(_logger, claimed.Id, claimed.JobType, claimed.Attempts, outcome.Kind, WorkerId, why);
             return JobOutcome.LeaseLost;
         }
 
@@ -234,7 +238,7 @@ public sealed partial class JobExecutor : IDisposable
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            _logger.LogError(ex, "The {Hook} hook of job type {JobType} threw for job {JobId}; ignoring it.", hook, job.JobType, job.Id);
+            ExecutorLog.HookFailed(_logger, ex, hook, job.JobType, job.Id);
         }
     }
 
@@ -243,20 +247,19 @@ public sealed partial class JobExecutor : IDisposable
         switch (outcome.Kind)
         {
             case JobOutcomeKind.Succeeded:
-                if (_logger.IsEnabled(LogLevel.Debug))
-                {
-                    _logger.LogDebug("Job {JobId} ({JobType}) succeeded on attempt {Attempt}.", job.Id, job.JobType, job.Attempts);
-                }
-
+                ExecutorLog.AttemptSucceeded(_logger, job.Id, job.JobType, job.Attempts);
                 break;
             case JobOutcomeKind.Retry:
-                _logger.LogWarning(error, "Job {JobId} ({JobType}) failed attempt {Attempt} of {MaxAttempts}; retrying at {RetryAt:O}.", job.Id, job.JobType, job.Attempts, job.MaxAttempts, outcome.RetryAt);
+                ExecutorLog.AttemptFailedRetrying(_logger, error, job.Id, job.JobType, job.Attempts, job.MaxAttempts, outcome.RetryAt);
+                break;
+            case JobOutcomeKind.Failed when job.Attempts >= job.MaxAttempts:
+                ExecutorLog.AttemptFailedFinally(_logger, error, job.Id, job.JobType, job.Attempts, job.MaxAttempts);
                 break;
             case JobOutcomeKind.Failed:
-                _logger.LogError(error, "Job {JobId} ({JobType}) failed on attempt {Attempt} of {MaxAttempts}; no attempts remain.", job.Id, job.JobType, job.Attempts, job.MaxAttempts);
+                ExecutorLog.AttemptFailedNotRetried(_logger, error, job.Id, job.JobType, job.Attempts, job.MaxAttempts);
                 break;
             default:
-                _logger.LogInformation("Job {JobId} ({JobType}) ended attempt {Attempt} as {Outcome}.", job.Id, job.JobType, job.Attempts, outcome.Kind);
+                ExecutorLog.AttemptEnded(_logger, job.Id, job.JobType, job.Attempts, outcome.Kind);
                 break;
         }
     }

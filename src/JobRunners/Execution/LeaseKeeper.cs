@@ -45,7 +45,7 @@ internal sealed class LeaseKeeper : IDisposable
         _leases[id] = lease;
         if (Interlocked.Exchange(ref _started, 1) == 0)
         {
-            _ = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
+            SharedWork.Start(() => RunAsync(_stop.Token));
         }
 
         if (lease.DueAt.UtcTicks < Interlocked.Read(ref _sleepsUntil))
@@ -94,7 +94,7 @@ internal sealed class LeaseKeeper : IDisposable
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                _logger.LogWarning(ex, "Could not extend the leases of {Count} running job(s); if the store stays unreachable they lapse and the jobs are rescued.", _leases.Count);
+                ExecutorLog.LeaseExtensionFailed(_logger, ex, _leases.Count);
                 await Task.Delay(TimeSpan.FromSeconds(1), _time, stop).ConfigureAwait(false);
             }
         }
@@ -145,8 +145,9 @@ internal sealed class LeaseKeeper : IDisposable
     {
         var now = _time.GetUtcNow();
 
-        // Leases due within a tenth of their interval ride along, so heartbeats bunch into few writes.
-        var due = _leases.Values.Where(l => l.DueAt <= now + (l.Every / 10)).ToList();
+        // Leases due within a tenth of their interval ride along, so heartbeats bunch into few writes. A lost lease
+        // stays listed until its attempt has wound down; it is not extended again.
+        var due = _leases.Values.Where(l => !l.IsLost && l.DueAt <= now + (l.Every / 10)).ToList();
         foreach (var group in due.GroupBy(l => l.Length))
         {
             var ids = group.Select(l => l.Id).ToList();

@@ -1,3 +1,4 @@
+using JobRunners.Hosting;
 using JobRunners.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -25,7 +26,7 @@ public sealed partial class JobMaintenance
         var redelivered = 0;
         if (runner.SendsOnlyDueRows)
         {
-            var (sent, refused) = await SendEachPageAsync(runner, new QueuedQuery { Runner = runner.Name, DueBy = now, DispatchedBeforeDue = true }, "was marked dispatched before it was due (a retry hidden by a late dispatch mark)", LogLevel.Information, cancellationToken).ConfigureAwait(false);
+            var (sent, refused) = await SendEachPageAsync(runner, new QueuedQuery { Runner = runner.Name, DueBy = now, DispatchedBeforeDue = true }, "was marked dispatched before it was due (a retry hidden by a late dispatch mark)", HostingLog.HiddenRetriesResent, cancellationToken).ConfigureAwait(false);
             redelivered += sent;
             if (refused)
             {
@@ -35,7 +36,7 @@ public sealed partial class JobMaintenance
 
         if (runner.MessagesCanBeLost && _options.RedeliverAfter > TimeSpan.Zero)
         {
-            var (sent, refused) = await SendEachPageAsync(runner, new QueuedQuery { Runner = runner.Name, UnclaimedSince = now - _options.RedeliverAfter }, $"was sent but stayed unclaimed for {_options.RedeliverAfter} (its message was lost, purged, expired or dead-lettered)", LogLevel.Warning, cancellationToken).ConfigureAwait(false);
+            var (sent, refused) = await SendEachPageAsync(runner, new QueuedQuery { Runner = runner.Name, UnclaimedSince = now - _options.RedeliverAfter }, $"was sent but stayed unclaimed for {_options.RedeliverAfter} (its message was lost, purged, expired or dead-lettered)", HostingLog.LostMessagesResent, cancellationToken).ConfigureAwait(false);
             redelivered += sent;
             if (refused)
             {
@@ -46,7 +47,7 @@ public sealed partial class JobMaintenance
         return (redelivered, _options.AdoptOtherRunners ? await AdoptAsync(runner, now, cancellationToken).ConfigureAwait(false) : 0);
     }
 
-    private async ValueTask<(int Sent, bool Refused)> SendEachPageAsync(JobRunnerBase runner, QueuedQuery query, string reason, LogLevel level, CancellationToken cancellationToken)
+    private async ValueTask<(int Sent, bool Refused)> SendEachPageAsync(JobRunnerBase runner, QueuedQuery query, string reason, Action<ILogger, int, string, string, string> logSent, CancellationToken cancellationToken)
     {
         var total = new List<JobRequest>();
         var refused = false;
@@ -63,7 +64,7 @@ public sealed partial class JobMaintenance
 
         if (total.Count > 0)
         {
-            _logger.Log(level, "Sent {Count} job(s) to {Runner} again: each {Reason}. Jobs: {JobIds}.", total.Count, runner.Name, reason, Describe(total));
+            logSent(_logger, total.Count, runner.Name, reason, Describe(total));
         }
 
         return (total.Count, refused);
@@ -97,7 +98,7 @@ public sealed partial class JobMaintenance
 
         foreach (var (source, count) in bySource)
         {
-            _logger.LogWarning("Adopted {Count} queued job(s) that the {FromRunner} runner had accepted: this process runs {Runner}, so they were sent through it (JOB_RUNNER changed, or processes sharing this store disagree).", count, source, runner.Name);
+            HostingLog.JobsAdopted(_logger, count, source, runner.Name);
         }
 
         return bySource.Values.Sum();

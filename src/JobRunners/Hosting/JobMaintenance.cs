@@ -65,7 +65,7 @@ public sealed partial class JobMaintenance
             left = pending.Count - sent.Count;
             if (sent.Count > 0)
             {
-                _logger.LogInformation("The outbox re-sent {Count} job(s) to {Runner}.", sent.Count, outbox.Name);
+                HostingLog.OutboxResent(_logger, sent.Count, outbox.Name);
             }
 
             if (refused is null && reconcile)
@@ -100,7 +100,7 @@ public sealed partial class JobMaintenance
             sent.AddRange(batch.Where((_, i) => errors[i] is null));
             if (errors.Select((e, i) => (e, i)).FirstOrDefault(x => x.e is not null) is ({ } error, var index))
             {
-                _logger.LogWarning(error, "{Runner} did not accept job {JobId} ({JobType}); it stays queued and is tried again next round.", runner.Name, batch[index].Id, batch[index].JobType);
+                HostingLog.RunnerRefusedJob(_logger, error, runner.Name, batch[index].Id, batch[index].JobType);
                 return (sent, error);
             }
         }

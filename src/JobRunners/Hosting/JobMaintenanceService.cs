@@ -49,7 +49,7 @@ internal sealed class JobMaintenanceService : BackgroundService
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                _logger.LogError(ex, "Job maintenance failed; trying again in {Interval}.", _options.MaintenanceInterval);
+                HostingLog.MaintenanceFailed(_logger, ex, _options.MaintenanceInterval);
             }
 
             try

@@ -35,7 +35,7 @@ internal sealed class JobRunnersStartup : IHostedService
         var rescued = await store.RescueExpiredLeasesAsync(cancellationToken).ConfigureAwait(false);
         await _services.GetRequiredService<StaleJobHooks>().NotifyAsync(rescued, cancellationToken).ConfigureAwait(false);
 
-        _logger.LogInformation("JobRunners started: runner {Runner}, store {Store}, worker {WorkerId}.", runner.Name, store.Name, _options.WorkerId);
+        HostingLog.Started(_logger, runner.Name, store.Name, _options.WorkerId);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -20,7 +20,7 @@ internal sealed class StaleJobHooks
     {
         foreach (var row in rescued)
         {
-            _logger.LogWarning("Job {JobId} ({JobType}) lost its worker mid-attempt and was {Status}.", row.Id, row.JobType, row.Status == JobStatus.Queued ? "queued again" : "failed");
+            HostingLog.StaleJobRescued(_logger, row.Id, row.JobType, row.Status == JobStatus.Queued ? "queued again" : "failed");
             if (_registry.FindJob(row.JobType)?.Options.OnStale is { } onStale)
             {
                 await _executor.CallHookAsync("OnStale", row, () => onStale(row, cancellationToken)).ConfigureAwait(false);

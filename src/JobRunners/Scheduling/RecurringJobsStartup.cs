@@ -54,12 +54,12 @@ internal sealed class RecurringJobsStartup : IHostedService
         foreach (var definition in definitions)
         {
             var result = await _store.UpsertAsync(definition, cancellationToken).ConfigureAwait(false);
-            _logger.LogDebug("Recurring job {Tag} {Action}: next run {NextRunAt:O}.", definition.Tag, result.Created ? "created" : "updated", result.Schedule.NextRunAt);
+            SchedulingLog.RecurringJobStored(_logger, definition.Tag, result.Created ? "created" : "updated", result.Schedule.NextRunAt);
         }
 
         if (definitions.Count > 0)
         {
-            _logger.LogInformation("Stored {Count} recurring job(s) defined in code: {Tags}.", definitions.Count, string.Join(", ", definitions.Select(d => d.Tag)));
+            SchedulingLog.RecurringJobsStored(_logger, definitions.Count, string.Join(", ", definitions.Select(d => d.Tag)));
         }
     }
 

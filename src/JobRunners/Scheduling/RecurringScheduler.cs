@@ -93,13 +93,13 @@ internal sealed class RecurringScheduler : BackgroundService
         {
             await _store.ReleaseLeaseAsync(HolderId, cancellationToken).ConfigureAwait(false);
             _isLeader = false;
-            _logger.LogInformation("Recurring scheduler {Holder} released leadership on shutdown.", HolderId);
+            SchedulingLog.ReleasedLeadership(_logger, HolderId);
         }
 #pragma warning disable CA1031 // Shutdown goes on; the lease then simply expires.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            _logger.LogWarning(ex, "Recurring scheduler {Holder} could not release its lease; another process takes over when it expires.", HolderId);
+            SchedulingLog.LeaseReleaseFailed(_logger, ex, HolderId);
         }
     }
 
@@ -107,13 +107,13 @@ internal sealed class RecurringScheduler : BackgroundService
     {
         if (!_options.Enabled)
         {
-            _logger.LogInformation("Recurring scheduler disabled in this process ({Section}:Enabled=false).", RecurringSchedulerOptions.SectionName);
+            SchedulingLog.Disabled(_logger, RecurringSchedulerOptions.SectionName);
             return;
         }
 
         if (_store is MissingScheduleStore)
         {
-            _logger.LogInformation("Recurring scheduler idle: the job store was set with UseStore and no schedule store was given (UseScheduleStore).");
+            SchedulingLog.IdleWithoutScheduleStore(_logger);
             return;
         }
 
@@ -132,7 +132,7 @@ internal sealed class RecurringScheduler : BackgroundService
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                _logger.LogError(ex, "Recurring scheduler round failed; trying again in {Interval}.", _options.PollInterval);
+                SchedulingLog.RoundFailed(_logger, ex, _options.PollInterval);
                 sleep = _options.PollInterval;
             }
 
@@ -179,9 +179,13 @@ internal sealed class RecurringScheduler : BackgroundService
             throw;
         }
 
-        if (leads != _isLeader)
+        if (leads && !_isLeader)
         {
-            _logger.LogInformation("Recurring scheduler {Holder} {Change} leadership.", HolderId, leads ? "took" : "lost");
+            SchedulingLog.TookLeadership(_logger, HolderId);
+        }
+        else if (!leads && _isLeader)
+        {
+            SchedulingLog.LostLeadership(_logger, HolderId);
         }
 
         _isLeader = leads;

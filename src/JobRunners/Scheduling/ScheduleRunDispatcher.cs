@@ -42,7 +42,7 @@ internal sealed class ScheduleRunDispatcher
         {
             if (_warned.Add(schedule.Tag))
             {
-                _logger.LogWarning("Recurring job {Tag} dispatches job type {JobType}, which this process does not register; its runs wait until a process that registers it leads the scheduler.", schedule.Tag, schedule.JobType);
+                SchedulingLog.JobTypeNotServed(_logger, schedule.Tag, schedule.JobType);
             }
 
             return false;
@@ -71,7 +71,7 @@ internal sealed class ScheduleRunDispatcher
         {
             if (_warned.Add(schedule.Tag))
             {
-                _logger.LogError(ex, "Recurring job {Tag}: the run due at {DueAt:O} waits, because its next run cannot be computed.", schedule.Tag, due);
+                SchedulingLog.NextRunNotComputable(_logger, ex, schedule.Tag, due);
             }
 
             return false;
@@ -88,7 +88,7 @@ internal sealed class ScheduleRunDispatcher
 
         if (skippedFrom is { } firstSkipped)
         {
-            _logger.LogInformation("Recurring job {Tag} was due at {DueAt:O}, before the catch-up window{NoOverlap}: this run stands for the runs due from {Skipped:O} until {NextRunAt:O}, which are skipped.", schedule.Tag, due, schedule.NoOverlap ? " (no overlap: it waited for the previous run)" : $" ({_catchUpWindow})", firstSkipped, next);
+            SchedulingLog.MissedRunsSkipped(_logger, schedule.Tag, due, schedule.NoOverlap ? " (no overlap: it waited for the previous run)" : $" ({_catchUpWindow})", firstSkipped, next);
         }
 
         await DispatchAsync(schedule, due, cancellationToken).ConfigureAwait(false);
@@ -103,11 +103,11 @@ internal sealed class ScheduleRunDispatcher
         if (existing is { } jobId)
         {
             await _store.CompleteRunAsync(schedule.Tag, pending, jobId, null, cancellationToken).ConfigureAwait(false);
-            _logger.LogInformation("Recurring job {Tag}: confirmed the run due at {DueAt:O}, already dispatched as job {JobId}.", schedule.Tag, pending, jobId);
+            SchedulingLog.PendingRunConfirmed(_logger, schedule.Tag, pending, jobId);
             return false;
         }
 
-        _logger.LogWarning("Recurring job {Tag}: the run due at {DueAt:O} was claimed but not dispatched (its scheduler stopped); dispatching it now.", schedule.Tag, pending);
+        SchedulingLog.PendingRunDispatchedAgain(_logger, schedule.Tag, pending);
         await DispatchAsync(schedule, pending, cancellationToken).ConfigureAwait(false);
         return true;
     }
@@ -140,19 +140,19 @@ internal sealed class ScheduleRunDispatcher
             using var payload = JsonDocument.Parse(schedule.Payload);
             var job = await _runner.DispatchJobAsync(schedule.JobType, payload.RootElement.Clone(), options, cancellationToken).ConfigureAwait(false);
             jobId = job.Id;
-            _logger.LogDebug("Recurring job {Tag}: dispatched the run due at {DueAt:O} as job {JobId}.", schedule.Tag, due, job.Id);
+            SchedulingLog.RunDispatched(_logger, schedule.Tag, due, job.Id);
         }
         catch (JobDispatchException ex) when (ex.JobId is { } written)
         {
             // The row exists; the outbox hands it to the runner once the backend is reachable.
             jobId = written;
-            _logger.LogWarning(ex, "Recurring job {Tag}: job {JobId} was written but not yet accepted by the runner; the outbox re-sends it.", schedule.Tag, written);
+            SchedulingLog.RunNotYetAccepted(_logger, ex, schedule.Tag, written);
         }
         catch (Exception ex) when (ex is UnknownHandlerException or PayloadValidationException or ArgumentException or JsonException)
         {
             // The registry changed since the schedule was defined: retrying cannot help, so the run is recorded as failed.
             failure = $"{ex.GetType().Name}: {ex.Message}";
-            _logger.LogError(ex, "Recurring job {Tag}: the run due at {DueAt:O} cannot be dispatched; update the schedule.", schedule.Tag, due);
+            SchedulingLog.RunNotDispatchable(_logger, ex, schedule.Tag, due);
         }
 
         // Any other error (store or backend unreachable) leaves the run pending: the next round finishes it.

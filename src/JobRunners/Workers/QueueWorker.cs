@@ -88,7 +88,7 @@ public abstract class QueueWorker<TMessage> : BackgroundService
         var heartbeat = HeartbeatLoopAsync(heartbeatStop.Token);
         var handlers = new ConcurrentDictionary<Task, byte>();
         var backoff = Options.MinBackoff;
-        Logger.LogInformation("Worker started on {Queue} with concurrency {Concurrency}.", QueueDescription, Options.Concurrency);
+        WorkerLog.Started(Logger, QueueDescription, Options.Concurrency);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -108,13 +108,13 @@ public abstract class QueueWorker<TMessage> : BackgroundService
                 catch (Exception ex) when (ex is not OperationCanceledException && IsFatal(ex))
                 {
                     _slots.Release(taken);
-                    Logger.LogCritical(ex, "Worker on {Queue} stopped: {Message}", QueueDescription, ex.Message);
+                    WorkerLog.StoppedOnFatalError(Logger, ex, QueueDescription, ex.Message);
                     throw new JobRunnerException($"The worker for {QueueDescription} stopped on an error retrying cannot fix: {ex.Message}", ex);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     _slots.Release(taken);
-                    Logger.LogWarning(ex, "Receiving from {Queue} failed; retrying in {Backoff}.", QueueDescription, backoff);
+                    WorkerLog.ReceiveFailed(Logger, ex, QueueDescription, backoff);
                     await PauseAsync(backoff, stoppingToken).ConfigureAwait(false);
                     backoff = Next(backoff);
                     continue;
@@ -176,7 +176,7 @@ public abstract class QueueWorker<TMessage> : BackgroundService
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            Logger.LogError(ex, "{Count} message(s) from {Queue} could not be handled; they are delivered again when their visibility lapses.", messages.Count, QueueDescription);
+            WorkerLog.BatchNotHandled(Logger, ex, messages.Count, QueueDescription);
             foreach (var message in messages)
             {
                 Finish(message);
@@ -200,7 +200,7 @@ public abstract class QueueWorker<TMessage> : BackgroundService
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            Logger.LogError(ex, "A message from {Queue} could not be handled; it is delivered again when its visibility lapses.", QueueDescription);
+            WorkerLog.MessageNotHandled(Logger, ex, QueueDescription);
         }
         finally
         {
@@ -271,7 +271,7 @@ public abstract class QueueWorker<TMessage> : BackgroundService
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
                     {
-                        Logger.LogWarning(ex, "Could not extend a message's visibility on {Queue}; it may be delivered again, and the row's claim keeps its job from running twice.", QueueDescription);
+                        WorkerLog.VisibilityExtensionFailed(Logger, ex, QueueDescription);
                     }
                 }
             }
@@ -291,7 +291,8 @@ public abstract class QueueWorker<TMessage> : BackgroundService
         var all = Task.WhenAll(running);
         if (await Task.WhenAny(all, Task.Delay(Options.ShutdownTimeout, Services.TimeProvider)).ConfigureAwait(false) != all)
         {
-            Logger.LogWarning("{Count} message(s) on {Queue} were still running after {Timeout}; interrupting them. Their jobs are released to run again.", running.Length, QueueDescription, Options.ShutdownTimeout);
+            // Counted in messages, as the line says: each running task is a whole received batch.
+            WorkerLog.ShutdownTimedOut(Logger, InFlightCount, QueueDescription, Options.ShutdownTimeout);
             await _interrupt.CancelAsync().ConfigureAwait(false);
             await all.ConfigureAwait(false);
         }
