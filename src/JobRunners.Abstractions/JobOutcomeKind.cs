@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace JobRunners;
 
-/// <summary>The kinds of <see cref="JobOutcome"/>.</summary>
+/// <summary>The kinds of <see cref="JobOutcome"/>. In JSON it is the member name (<c>"Retry"</c>), read back whatever its case.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<JobOutcomeKind>))]
 public enum JobOutcomeKind
 {
     /// <summary>The attempt succeeded (or the task ran): the row is final.</summary>

@@ -1,6 +1,12 @@
+using System.Text.Json.Serialization;
+
 namespace JobRunners;
 
-/// <summary>Where a tracked job is in its life. Stored lower-case in the <c>status</c> column.</summary>
+/// <summary>
+/// Where a tracked job is in its life. Stored lower-case in the <c>status</c> column; in JSON it is the member name
+/// (<c>"Succeeded"</c>), read back whatever its case.
+/// </summary>
+[JsonConverter(typeof(JsonStringEnumConverter<JobStatus>))]
 public enum JobStatus
 {
     /// <summary>Waiting to run (first attempt, a retry after backoff, or a delayed job).</summary>

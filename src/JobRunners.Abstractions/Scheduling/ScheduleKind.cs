@@ -1,6 +1,12 @@
+using System.Text.Json.Serialization;
+
 namespace JobRunners.Scheduling;
 
-/// <summary>How a recurring job's run times are computed. Stored lower-case in the <c>kind</c> column.</summary>
+/// <summary>
+/// How a recurring job's run times are computed. Stored lower-case in the <c>kind</c> column; in JSON it is the member
+/// name (<c>"Cron"</c>), read back whatever its case.
+/// </summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ScheduleKind>))]
 public enum ScheduleKind
 {
     /// <summary>Every fixed interval, on a grid that starts at the first run.</summary>
