@@ -24,7 +24,12 @@ public sealed partial class PostgreSqlJobStore
     /// Writes rows as <see cref="InsertManyAsync"/> does and, in the same statement, sends <paramref name="messages"/>
     /// on <paramref name="channel"/> (delivered when the rows commit): the <c>postgres</c> runner's dispatch.
     /// </summary>
-    internal ValueTask<IReadOnlyList<InsertResult>> InsertAndNotifyAsync(IReadOnlyList<NewJobRequest> jobs, string channel, IReadOnlyList<string> messages, CancellationToken cancellationToken)
+    /// <param name="jobs">The rows to write.</param>
+    /// <param name="channel">The NOTIFY channel, such as <see cref="DefaultChannel"/>.</param>
+    /// <param name="messages">The notification payloads; none sends nothing.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>One result per row, in order: the row, and whether it was written or an unfinished row with its unique key returned.</returns>
+    public ValueTask<IReadOnlyList<InsertResult>> InsertAndNotifyAsync(IReadOnlyList<NewJobRequest> jobs, string channel, IReadOnlyList<string> messages, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(channel);
         ArgumentNullException.ThrowIfNull(messages);

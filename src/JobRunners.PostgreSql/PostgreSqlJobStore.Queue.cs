@@ -1,9 +1,14 @@
+using JobRunners.Storage;
 using Dapper;
 using Npgsql;
 
 namespace JobRunners.PostgreSql;
 
-/// <content>What the <c>postgres</c> runner needs beyond the store contract: its NOTIFY channel and the connection a worker listens on.</content>
+/// <content>
+/// The queue side of the store, beyond the <see cref="IJobStore"/> contract: its NOTIFY channel, notifications, the
+/// next due time and the connection a worker listens on. Public so the <c>postgres</c> runner (a separate package) and
+/// other consumers of the <c>job_request</c> queue use it through the same versioned surface as everyone else.
+/// </content>
 public sealed partial class PostgreSqlJobStore
 {
     private const string NotifySql = "SELECT count(pg_notify(@Channel, m))::int FROM unnest(@Messages::text[]) AS m";
@@ -15,7 +20,7 @@ public sealed partial class PostgreSqlJobStore
         """;
 
     /// <summary>The LISTEN/NOTIFY channel for this schema: <c>jobrunners_&lt;schema&gt;</c>, cut to PostgreSQL's 63-byte limit.</summary>
-    internal string DefaultChannel
+    public string DefaultChannel
     {
         get
         {
@@ -25,7 +30,10 @@ public sealed partial class PostgreSqlJobStore
     }
 
     /// <summary>Sends <paramref name="messages"/> on <paramref name="channel"/> in one round trip.</summary>
-    internal async ValueTask NotifyAsync(string channel, IReadOnlyList<string> messages, CancellationToken cancellationToken)
+    /// <param name="channel">The channel, such as <see cref="DefaultChannel"/>.</param>
+    /// <param name="messages">The payloads, one notification each.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async ValueTask NotifyAsync(string channel, IReadOnlyList<string> messages, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(channel);
         ArgumentNullException.ThrowIfNull(messages);
@@ -44,8 +52,14 @@ public sealed partial class PostgreSqlJobStore
     /// <paramref name="queues"/> that is not yet due comes due, or null: lets a worker that may have missed
     /// notifications (it was not listening) set its wake-up. Reads every queued row of those types; call it rarely.
     /// </summary>
-    internal ValueTask<DateTimeOffset?> NextDueAsync(string runner, IReadOnlyCollection<string> jobTypes, IReadOnlyCollection<string>? queues, CancellationToken cancellationToken)
+    /// <param name="runner">The runner whose rows count.</param>
+    /// <param name="jobTypes">The job types (and task names) that count.</param>
+    /// <param name="queues">The queues that count; null for any.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public ValueTask<DateTimeOffset?> NextDueAsync(string runner, IReadOnlyCollection<string> jobTypes, IReadOnlyCollection<string>? queues, CancellationToken cancellationToken = default)
     {
+        ArgumentException.ThrowIfNullOrEmpty(runner);
+        ArgumentNullException.ThrowIfNull(jobTypes);
         var parameters = new { Runner = runner, JobTypes = jobTypes.ToArray(), Queues = queues?.ToArray(), Now = _timeProvider.GetUtcNow() };
         return WithConnectionAsync(async (connection, token) =>
         {
@@ -55,5 +69,7 @@ public sealed partial class PostgreSqlJobStore
     }
 
     /// <summary>Opens a connection of the store's pool for a worker to LISTEN on; the caller disposes it.</summary>
-    internal ValueTask<NpgsqlConnection> OpenListenerConnectionAsync(CancellationToken cancellationToken) => OpenAsync(cancellationToken);
+    /// <param name="cancellationToken">Cancels opening.</param>
+    /// <returns>An open connection.</returns>
+    public ValueTask<NpgsqlConnection> OpenListenerConnectionAsync(CancellationToken cancellationToken = default) => OpenAsync(cancellationToken);
 }

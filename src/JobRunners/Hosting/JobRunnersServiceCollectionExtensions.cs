@@ -77,6 +77,7 @@ public static class JobRunnersServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<JobRunnersOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<JobRunnersOptions>, BindFromRegistrations>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOptionsChangeTokenSource<JobRunnersOptions>, ReloadFromRegistrations>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JobRunnersOptions>, JobRunnersOptionsValidator>());
         services.AddOptions<RunnerStartupCheck>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RunnerStartupCheck>, RunnerStartupCheckValidator>());
@@ -123,6 +124,14 @@ public static class JobRunnersServiceCollectionExtensions
 
         // After startup (migrations) so code-defined schedules can be saved.
         services.AddRecurringScheduling(registrations);
+    }
+
+    /// <summary>Tells <see cref="IOptionsMonitor{TOptions}"/> when the registrations' configuration reloads.</summary>
+    private sealed class ReloadFromRegistrations(JobRunnersRegistrations registrations, IServiceProvider services) : IOptionsChangeTokenSource<JobRunnersOptions>
+    {
+        public string Name => Options.DefaultName;
+
+        public Microsoft.Extensions.Primitives.IChangeToken GetChangeToken() => registrations.ConfigurationFor(services).GetReloadToken();
     }
 
     /// <summary>Binds the shared settings from the registrations' configuration (or the container's).</summary>

@@ -126,6 +126,26 @@ public sealed class CompositionTests
         Assert.That(error!.Message, Does.Contain("'greet'"));
     }
 
+    [Test]
+    public async Task OptionsMonitor_ConfigurationReloads_SeesNewSettings()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["JobRunners:Sqlite:Path"] = _database,
+            ["JobRunners:Lease"] = "00:00:30",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddJobRunners(configuration, jobs => jobs.AddInProcessRunner());
+        await using var provider = services.BuildServiceProvider();
+        var monitor = provider.GetRequiredService<IOptionsMonitor<JobRunnersOptions>>();
+        Assert.That(monitor.CurrentValue.Lease, Is.EqualTo(TimeSpan.FromSeconds(30)));
+
+        configuration["JobRunners:Lease"] = "00:01:00";
+        configuration.Reload();
+
+        Assert.That(monitor.CurrentValue.Lease, Is.EqualTo(TimeSpan.FromMinutes(1)));
+    }
+
     private IConfiguration Configuration() =>
         new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["JobRunners:Sqlite:Path"] = _database }).Build();
 
