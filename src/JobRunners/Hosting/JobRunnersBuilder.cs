@@ -106,6 +106,27 @@ public sealed class JobRunnersBuilder
         return this;
     }
 
+    /// <summary>
+    /// Registers a runner made of a transport of your own: <typeparamref name="TTransport"/> (built from dependency
+    /// injection, once) hands jobs and tasks to your backend; the core's dispatcher writes rows first, marks them
+    /// dispatched, and keeps refused ones for the outbox, as for the shipped runners. Selectable with <c>JOB_RUNNER</c>.
+    /// </summary>
+    /// <typeparam name="TTransport">The transport.</typeparam>
+    /// <param name="name">The name users set in <c>JOB_RUNNER</c>.</param>
+    /// <param name="configureServices">Adds what the transport needs; its hosted services start only when it is selected.</param>
+    /// <param name="configureWorker">Adds the consuming side; it starts only when the runner is selected and this process runs workers.</param>
+    /// <exception cref="RegistrationException">The name is empty or already registered.</exception>
+    public JobRunnersBuilder AddRunner<TTransport>(string name, Action<IServiceCollection>? configureServices = null, Action<IServiceCollection>? configureWorker = null)
+        where TTransport : class, IJobTransport
+    {
+        Services.TryAddSingleton<TTransport>();
+        return AddRunner(
+            name,
+            sp => new TransportJobRunner(name, sp.GetRequiredService<TTransport>(), sp.GetRequiredService<JobRunnerServices>()),
+            configureServices,
+            configureWorker);
+    }
+
     /// <summary>Uses a store of your own instead of the one chosen from configuration.</summary>
     public JobRunnersBuilder UseStore(Func<IServiceProvider, IJobStore> factory)
     {
