@@ -11,7 +11,7 @@ namespace JobRunners.Runners.AwsLambda;
 /// public sealed class Function : JobRunnersLambdaFunction
 /// {
 ///     protected override void ConfigureServices(HostApplicationBuilder builder) =>
-///         builder.Services.AddJobRunners(builder.Configuration, jobs => jobs
+///         builder.AddJobRunners(jobs => jobs
 ///             .AddAwsLambdaRunner()
 ///             .AddJob&lt;ReportPayload, ReportHandler&gt;("send-report"));
 /// }
