@@ -42,6 +42,30 @@ internal sealed class InProcessJobRunner : JobRunnerBase
         }
     }
 
+    /// <summary>
+    /// Rows handed over again (rescued, or never accepted) go ahead of the backlog: the worker reads them first, so
+    /// a rescued attempt keeps its row's place. Delayed ones wait for their time as on first dispatch.
+    /// </summary>
+    protected override ValueTask<IReadOnlyList<Exception?>> ResendJobsAsync(IReadOnlyList<JobRequest> jobs, CancellationToken cancellationToken)
+    {
+        var errors = new Exception?[jobs.Count];
+        var now = Services.TimeProvider.GetUtcNow();
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            var job = jobs[i];
+            if (job.RunAt > now)
+            {
+                _queue.Delayed.Schedule(job.Id, job.RunAt);
+            }
+            else if (!_queue.WriteResent(job.Id))
+            {
+                errors[i] = new JobDispatchException($"Job {job.Id} ({job.JobType}) was not handed over again: the in-process runner is stopping; the job stays queued and runs after the next start.", job.Id);
+            }
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<Exception?>>(errors);
+    }
+
     protected override ValueTask SendTaskAsync(PreparedTask task, CancellationToken cancellationToken)
     {
         var write = _queue.WriteAsync(task, cancellationToken);

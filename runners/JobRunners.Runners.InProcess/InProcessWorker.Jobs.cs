@@ -15,11 +15,10 @@ internal sealed partial class InProcessWorker
     /// <summary>Returns when the channel is completed and drained and every claimed job has ended.</summary>
     private async Task RunJobsAsync(SemaphoreSlim slots, CancellationToken interrupt)
     {
-        var reader = _queue.Jobs;
         var ids = new List<long>(_options.Workers);
         try
         {
-            while (await reader.WaitToReadAsync(interrupt).ConfigureAwait(false))
+            while (await _queue.WaitToReadJobsAsync(interrupt).ConfigureAwait(false))
             {
                 Interlocked.Increment(ref _jobsWaitingForSlot);
                 try
@@ -38,7 +37,7 @@ internal sealed partial class InProcessWorker
                 }
 
                 ids.Clear();
-                while (ids.Count < free && reader.TryRead(out var id))
+                while (ids.Count < free && _queue.TryReadJob(out var id))
                 {
                     ids.Add(id);
                 }

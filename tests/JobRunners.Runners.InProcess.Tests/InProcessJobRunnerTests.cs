@@ -243,6 +243,69 @@ public sealed class InProcessJobRunnerTests : RunnerTestBase
         Assert.That(position, Is.InRange(1, 500), "the job waits for a run of tasks to give the worker up, not for every task queued before it");
     }
 
+    /// <summary>
+    /// Finding 6 on in-process: a row rescued from a dead worker runs before the backlog queued after it, not behind
+    /// it: maintenance hands it over ahead of the channel.
+    /// </summary>
+    [Test]
+    public async Task Finding06_RescuedRowBehindABacklog_RunsBeforeTheBacklog()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var blocking = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var order = new ConcurrentQueue<string>();
+        var resent = new LogSignal("The outbox re-sent 1 job(s) to in-process");
+        var settings = new Dictionary<string, string?>
+        {
+            ["JOB_RUNNER"] = "in-process",
+            ["JobRunners:Sqlite:Path"] = _path,
+            ["JobRunners:InProcess:Workers"] = "1",
+            ["JobRunners:MaintenanceInterval"] = "00:00:00.200",
+            ["JobRunners:OutboxGrace"] = "00:00:00",
+        };
+        using var host = BuildHostWith(settings, jobs => jobs.AddJob<ProbePayload>("gated", async (payload, _, ct) =>
+        {
+            if (payload.Key == "blocker")
+            {
+                blocking.TrySetResult();
+                await gate.Task.WaitAsync(ct);
+            }
+
+            order.Enqueue(payload.Key);
+        }), resent);
+        await host.StartAsync();
+        var runner = host.Services.GetRequiredService<IJobRunner>();
+        var store = host.Services.GetRequiredService<IJobStore>();
+
+        // The only worker is busy; a backlog waits in the channel.
+        await runner.DispatchJobAsync("gated", new ProbePayload("blocker"));
+        await blocking.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        for (var i = 0; i < 20; i++)
+        {
+            await runner.DispatchJobAsync("gated", new ProbePayload($"backlog-{i}"));
+        }
+
+        // A row another worker claimed and died with (not due yet, so only that claim takes it); the rescue makes it due.
+        var row = (await store.InsertAsync(new NewJobRequest
+        {
+            JobType = "gated",
+            QueueName = "gated",
+            Payload = """{"key":"rescued","count":0}""",
+            MaxAttempts = 3,
+            Runner = "in-process",
+            Dispatched = true,
+            RunAt = DateTimeOffset.UtcNow.AddHours(1),
+        })).Job;
+        var claimed = await store.ClaimAsync(new JobClaimRequest { WorkerId = "dead-worker", Lease = TimeSpan.FromMilliseconds(300), Ids = [row.Id], IgnoreRunAt = true });
+        Assert.That(claimed, Has.Count.EqualTo(1));
+        await resent.Seen.WaitAsync(TimeSpan.FromSeconds(60));
+
+        gate.SetResult();
+        await WaitUntil(() => order.Count == 22);
+        await host.StopAsync();
+
+        Assert.That(order.ToList().IndexOf("rescued"), Is.EqualTo(1), "right after the job that held the worker: " + string.Join(", ", order));
+    }
+
     [TearDown]
     public void DeleteFile()
     {
@@ -252,9 +315,14 @@ public sealed class InProcessJobRunnerTests : RunnerTestBase
         }
     }
 
-    private static IHost BuildHostWith(Dictionary<string, string?> settings, Action<JobRunnersBuilder> register)
+    private static IHost BuildHostWith(Dictionary<string, string?> settings, Action<JobRunnersBuilder> register, Microsoft.Extensions.Logging.ILoggerProvider? log = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        if (log is not null)
+        {
+            builder.Services.AddSingleton(log);
+        }
+
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddJobRunners(builder.Configuration, jobs =>
         {

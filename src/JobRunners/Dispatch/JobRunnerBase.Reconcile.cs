@@ -25,6 +25,14 @@ public abstract partial class JobRunnerBase
     internal TimeSpan NativeDelayLimit => MaxNativeDelay;
 
     /// <summary>
+    /// Sends rows handed over again by maintenance (rescued after a dead worker, never accepted, or lost). The default
+    /// sends them as new ones (<see cref="SendJobsAsync"/>); a runner whose backend can put them ahead of its backlog
+    /// overrides this, so a rescued attempt keeps its row's place.
+    /// </summary>
+    protected virtual ValueTask<IReadOnlyList<Exception?>> ResendJobsAsync(IReadOnlyList<JobRequest> jobs, CancellationToken cancellationToken) =>
+        SendJobsAsync(jobs, cancellationToken);
+
+    /// <summary>
     /// Hands existing queued rows to the backend again (the outbox and the reconciler), in one batch call where the
     /// backend has one, and marks the accepted ones dispatched by this runner in one write. Returns one entry per
     /// row: null where it was accepted, the error where it was not. Where the row is the queue
@@ -44,7 +52,7 @@ public abstract partial class JobRunnerBase
             await Services.Store.MarkDispatchedAsync(jobs.Select(j => new JobDispatchMark(j.Id, j.Attempts)).ToList(), Name, cancellationToken).ConfigureAwait(false);
         }
 
-        var errors = await SendJobsAsync(jobs, cancellationToken).ConfigureAwait(false);
+        var errors = await ResendJobsAsync(jobs, cancellationToken).ConfigureAwait(false);
         if (!rowIsQueue)
         {
             var accepted = jobs.Where((_, i) => errors[i] is null).Select(j => new JobDispatchMark(j.Id, j.Attempts)).ToList();
