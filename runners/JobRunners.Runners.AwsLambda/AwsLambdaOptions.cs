@@ -3,8 +3,9 @@ using Amazon.Runtime;
 namespace JobRunners.Runners.AwsLambda;
 
 /// <summary>
-/// Settings of the AWS Lambda runner, bound from <c>JobRunners:AwsLambda</c>. Flat names fill in what the section
-/// leaves unset: <c>WORKER_LAMBDA_FUNCTION_NAME</c> (wins over the section), then <c>AWS_LAMBDA_FUNCTION_NAME</c>,
+/// Settings of the AWS Lambda runner, bound from <c>JobRunners:AwsLambda</c>. <c>WORKER_LAMBDA_FUNCTION_NAME</c> is
+/// the flat name of <c>FunctionName</c> (the later configuration source of the two wins). The environment's own
+/// names fill in only what is still unset: <c>AWS_LAMBDA_FUNCTION_NAME</c>,
 /// <c>AWS_REGION</c>, <c>AWS_DEFAULT_REGION</c>, <c>AWS_ENDPOINT_URL_LAMBDA</c>, <c>AWS_ENDPOINT_URL</c>,
 /// <c>AWS_PROFILE</c>, <c>AWS_ACCESS_KEY_ID</c>, <c>AWS_SECRET_ACCESS_KEY</c>, <c>AWS_SESSION_TOKEN</c>.
 /// Credentials are found as the aws-sqs runner finds them: <see cref="Credentials"/>, then keys, then
@@ -19,8 +20,9 @@ public sealed class AwsLambdaOptions
     public const int DefaultMaxPayloadBytes = 1024 * 1024;
 
     /// <summary>
-    /// The worker function to invoke: a name, a partial ARN or a full ARN. Default: <c>WORKER_LAMBDA_FUNCTION_NAME</c>,
-    /// else the section, else <c>AWS_LAMBDA_FUNCTION_NAME</c> (inside the worker function: the function itself).
+    /// The worker function to invoke: a name, a partial ARN or a full ARN. Default: <c>WORKER_LAMBDA_FUNCTION_NAME</c>
+    /// or the section (whichever the later configuration source sets), else <c>AWS_LAMBDA_FUNCTION_NAME</c> (inside
+    /// the worker function: the function itself).
     /// </summary>
     public string? FunctionName { get; set; }
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace JobRunners.Runners.AwsLambda;
 
-/// <summary>The runner's setting names, the flat names read around the bound section, and the checks on their values.</summary>
+/// <summary>The runner's setting names, their flat names and environment fallbacks, and the checks on their values.</summary>
 internal static class AwsLambdaSettings
 {
     public const string FunctionName = AwsLambdaOptions.SectionName + ":FunctionName";
@@ -18,13 +18,16 @@ internal static class AwsLambdaSettings
     /// <summary>The name a missing-credentials report goes under: no single setting supplies them.</summary>
     public const string Credentials = "AWS credentials";
 
-    /// <summary>The flat name Spoke used for the worker function; it wins over the section.</summary>
+    /// <summary>The flat name Spoke used for the worker function.</summary>
     public const string WorkerFunctionFlat = "WORKER_LAMBDA_FUNCTION_NAME";
 
-    /// <summary>Reads the names that win over the section (before code-level configuration runs).</summary>
+    /// <summary>
+    /// Reads the settings that have a flat name of their own (before code-level configuration runs): the
+    /// hierarchical key or the flat name, whichever the later configuration source sets.
+    /// </summary>
     public static void ApplyOverrides(IConfiguration configuration, AwsLambdaOptions options)
     {
-        options.FunctionName = Read(configuration, WorkerFunctionFlat) ?? Blank(options.FunctionName);
+        options.FunctionName = FlatNames.Read(configuration, FunctionName, WorkerFunctionFlat) ?? Blank(options.FunctionName);
     }
 
     /// <summary>

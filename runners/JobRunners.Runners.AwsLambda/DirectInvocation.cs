@@ -66,7 +66,7 @@ internal static class DirectInvocation
                     {
                         // Every send is of a due row, and a retried row goes back to the outbox, so a row due much
                         // later means this delivery is a stale duplicate: the outbox sends the row once it is due.
-                        context.Logger.LogInformation("Job {JobId} ({JobType}) is not due until {RunAt:O}; this delivery is a stale duplicate and is dropped.", envelope.JobId, envelope.Name, row?.RunAt);
+                        AwsLambdaLog.StaleDeliveryDropped(context.Logger, envelope.JobId, envelope.Name, row?.RunAt);
                         return Result(envelope, outcome, NextStale, row);
                     }
 
@@ -77,7 +77,7 @@ internal static class DirectInvocation
                     return Result(envelope, outcome, NextReinvoked, row);
 
                 case JobOutcomeKind.Retry or JobOutcomeKind.Released:
-                    context.Logger.LogInformation("Job {JobId} ({JobType}) was returned to the outbox; it is invoked again at {RetryAt:O}.", envelope.JobId, envelope.Name, outcome.RetryAt);
+                    AwsLambdaLog.JobReturnedToOutbox(context.Logger, envelope.JobId, envelope.Name, outcome.RetryAt);
                     return Result(envelope, outcome, NextOutbox);
 
                 case JobOutcomeKind.NotServed:
@@ -109,7 +109,7 @@ internal static class DirectInvocation
         try
         {
             await runner.RedispatchAsync(job, cancellationToken).ConfigureAwait(false);
-            context.Logger.LogInformation("Job {JobId} ({JobType}) waits for its locked queue '{Queue}'; handed to a fresh invocation.", job.Id, job.JobType, job.QueueName);
+            AwsLambdaLog.JobHandedOver(context.Logger, job.Id, job.JobType, job.QueueName);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

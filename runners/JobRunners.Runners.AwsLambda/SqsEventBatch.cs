@@ -70,7 +70,7 @@ internal static class SqsEventBatch
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            context.Logger.LogError(ex, "{Count} SQS message(s) could not be handled; they are reported as failed and come back after the visibility timeout.", records.Length);
+            AwsLambdaLog.SqsBatchFailed(context.Logger, ex, records.Length);
             return records.Select(r => r.MessageId).ToList();
         }
 
@@ -108,7 +108,7 @@ internal static class SqsEventBatch
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            context.Logger.LogWarning(ex, "{Count} SQS message(s) could not be delayed; they come back after the queue's visibility timeout.", delays.Count);
+            AwsLambdaLog.SqsBatchNotDelayed(context.Logger, ex, delays.Count);
         }
     }
 
@@ -129,13 +129,13 @@ internal static class SqsEventBatch
                     // Not an attempt and the row is untouched: kept and hidden for a growing while, so a function
                     // version that has the handler takes it.
                     var hide = Unserved.UnservedDelayAfter(Deliveries(record));
-                    context.Logger.LogInformation("SQS message {MessageId} is for a job type this function does not register ({Reason}); it is offered again in {Delay}.", record.MessageId, outcome.Reason, hide);
+                    AwsLambdaLog.SqsMessageNotServed(context.Logger, record.MessageId, outcome.Reason, hide);
                     return new Decision(true, context.Time.GetUtcNow() + hide);
                 case JobOutcomeKind.Rejected:
-                    context.Logger.LogError("SQS message {MessageId} can never run ({Reason}); it is reported as failed so the queue's redrive policy moves it to the dead-letter queue after maxReceiveCount (received {ReceiveCount} times so far).", record.MessageId, outcome.Reason, record.ReceiveCount);
+                    AwsLambdaLog.SqsMessageRejected(context.Logger, record.MessageId, outcome.Reason, record.ReceiveCount);
                     return Decision.KeepMessage;
                 default:
-                    context.Logger.LogInformation("SQS message {MessageId} runs again later ({Outcome}).", record.MessageId, outcome);
+                    AwsLambdaLog.SqsMessageRunsLater(context.Logger, record.MessageId, outcome);
                     return new Decision(true, outcome.RetryAt);
             }
         }
@@ -147,7 +147,7 @@ internal static class SqsEventBatch
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            context.Logger.LogError(ex, "SQS message {MessageId} could not be handled; it is reported as failed and comes back after the visibility timeout.", record.MessageId);
+            AwsLambdaLog.SqsMessageFailed(context.Logger, ex, record.MessageId);
             return Decision.KeepMessage;
         }
     }

@@ -52,7 +52,7 @@ internal sealed class SqsVisibility : IDisposable
 
         if (_credentials.Credentials is not { } credentials)
         {
-            _logger.LogWarning("Cannot delay SQS messages {MessageIds}: {Problem} They come back after the queue's visibility timeout.", Ids(messages), _credentials.Problem);
+            AwsLambdaLog.SqsDelayNoCredentials(_logger, Ids(messages), _credentials.Problem);
             return 0;
         }
 
@@ -65,7 +65,7 @@ internal sealed class SqsVisibility : IDisposable
             }
             else
             {
-                _logger.LogWarning("Cannot delay SQS message {MessageId}: the record has no receipt handle or no queue ARN ('{Arn}').", record.MessageId, record.EventSourceArn);
+                AwsLambdaLog.SqsDelayNoReceiptOrQueue(_logger, record.MessageId, record.EventSourceArn);
             }
         }
 
@@ -122,14 +122,14 @@ internal sealed class SqsVisibility : IDisposable
             foreach (var failure in response.Failed ?? [])
             {
                 var record = int.TryParse(failure.Id, NumberStyles.Integer, CultureInfo.InvariantCulture, out var index) && index >= 0 && index < batch.Length ? batch[index].Record.MessageId : failure.Id;
-                _logger.LogWarning("Could not delay SQS message {MessageId}: {Code}: {Message}. It comes back after the queue's visibility timeout.", record, failure.Code, failure.Message);
+                AwsLambdaLog.SqsMessageNotDelayed(_logger, record, failure.Code, failure.Message);
             }
 
             return response.Successful?.Count ?? 0;
         }
         catch (Exception ex) when (ex is AmazonServiceException or AmazonClientException or HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            _logger.LogWarning(ex, "Could not delay SQS messages {MessageIds}; they come back after the queue's visibility timeout. The function's role needs sqs:ChangeMessageVisibility on the queue.", Ids(batch));
+            AwsLambdaLog.SqsMessagesNotDelayed(_logger, ex, Ids(batch));
             return 0;
         }
     }

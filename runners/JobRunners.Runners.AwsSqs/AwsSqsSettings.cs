@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace JobRunners.Runners.AwsSqs;
 
-/// <summary>The runner's setting names, the flat names read over the bound section, and the checks on their values.</summary>
+/// <summary>The runner's setting names, their flat names, and the checks on their values.</summary>
 internal static class AwsSqsSettings
 {
     public const string QueueUrl = AwsSqsOptions.SectionName + ":QueueUrl";
@@ -30,17 +30,20 @@ internal static class AwsSqsSettings
     /// <summary>The longest per-try timeout accepted: past it an SQS outage holds callers for many minutes.</summary>
     public static readonly TimeSpan MaxRequestTimeout = TimeSpan.FromMinutes(5);
 
-    /// <summary>Reads the flat names (environment variables such as <c>AWS_REGION</c>) over the bound section.</summary>
+    /// <summary>
+    /// Reads each setting by its hierarchical key or its flat names (environment variables such as
+    /// <c>AWS_REGION</c>), whichever the later configuration source sets.
+    /// </summary>
     public static void ApplyFlatNames(IConfiguration configuration, AwsSqsOptions options)
     {
-        options.QueueUrl = Settings.Read(configuration, QueueUrl, "JOBRUNNERS_SQS_QUEUE_URL") ?? Blank(options.QueueUrl);
-        options.Region = Settings.Read(configuration, Region, "AWS_REGION", "AWS_DEFAULT_REGION") ?? Blank(options.Region);
-        options.ServiceUrl = Settings.Read(configuration, ServiceUrl, "AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL") ?? Blank(options.ServiceUrl);
-        options.DeadLetterQueueUrl = Settings.Read(configuration, DeadLetterQueueUrl, "JOBRUNNERS_SQS_DEAD_LETTER_QUEUE_URL") ?? Blank(options.DeadLetterQueueUrl);
-        options.Profile = Settings.Read(configuration, Profile, "AWS_PROFILE") ?? Blank(options.Profile);
-        options.AccessKeyId = Settings.Read(configuration, AccessKeyId, "AWS_ACCESS_KEY_ID") ?? Blank(options.AccessKeyId);
-        options.SecretAccessKey = Settings.Read(configuration, SecretAccessKey, "AWS_SECRET_ACCESS_KEY") ?? Blank(options.SecretAccessKey);
-        options.SessionToken = Settings.Read(configuration, SessionToken, "AWS_SESSION_TOKEN") ?? Blank(options.SessionToken);
+        options.QueueUrl = FlatNames.Read(configuration, QueueUrl, "JOBRUNNERS_SQS_QUEUE_URL") ?? Blank(options.QueueUrl);
+        options.Region = FlatNames.Read(configuration, Region, "AWS_REGION", "AWS_DEFAULT_REGION") ?? Blank(options.Region);
+        options.ServiceUrl = FlatNames.Read(configuration, ServiceUrl, "AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL") ?? Blank(options.ServiceUrl);
+        options.DeadLetterQueueUrl = FlatNames.Read(configuration, DeadLetterQueueUrl, "JOBRUNNERS_SQS_DEAD_LETTER_QUEUE_URL") ?? Blank(options.DeadLetterQueueUrl);
+        options.Profile = FlatNames.Read(configuration, Profile, "AWS_PROFILE") ?? Blank(options.Profile);
+        options.AccessKeyId = FlatNames.Read(configuration, AccessKeyId, "AWS_ACCESS_KEY_ID") ?? Blank(options.AccessKeyId);
+        options.SecretAccessKey = FlatNames.Read(configuration, SecretAccessKey, "AWS_SECRET_ACCESS_KEY") ?? Blank(options.SecretAccessKey);
+        options.SessionToken = FlatNames.Read(configuration, SessionToken, "AWS_SESSION_TOKEN") ?? Blank(options.SessionToken);
     }
 
     /// <summary>Every missing or unusable setting except credentials, which need resolving.</summary>

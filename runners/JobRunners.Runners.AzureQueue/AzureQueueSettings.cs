@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace JobRunners.Runners.AzureQueue;
 
-/// <summary>Reads the runner's flat setting names and lists every missing or unusable setting.</summary>
+/// <summary>Reads the runner's settings by either of their names and lists every missing or unusable setting.</summary>
 internal static partial class AzureQueueSettings
 {
     public const string ConnectionStringKey = AzureQueueOptions.SectionName + ":ConnectionString";
@@ -17,15 +17,15 @@ internal static partial class AzureQueueSettings
     public static readonly TimeSpan MaxRequestTimeout = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// Fills the connection string and queue name from their flat names. The deployment's environment variable
-    /// wins, then the runner's own setting, then the application-wide <c>ConnectionStrings:AzureStorage</c>.
+    /// Fills the connection string and queue name by their hierarchical keys or flat names, whichever the later
+    /// configuration source sets; the application-wide <c>ConnectionStrings:AzureStorage</c> is used when neither is.
     /// </summary>
     public static void ApplyFlatNames(IConfiguration configuration, AzureQueueOptions options)
     {
-        options.ConnectionString = Settings.Read(configuration, ConnectionStringKey, ConnectionStringFlat)
-            ?? Settings.Read(configuration, ConnectionStringsKey)
+        options.ConnectionString = FlatNames.Read(configuration, ConnectionStringKey, ConnectionStringFlat)
+            ?? FlatNames.Read(configuration, ConnectionStringsKey)
             ?? options.ConnectionString;
-        options.QueueName = Settings.Read(configuration, QueueNameKey, QueueNameFlat) ?? options.QueueName;
+        options.QueueName = FlatNames.Read(configuration, QueueNameKey, QueueNameFlat) ?? options.QueueName;
     }
 
     /// <summary>Every setting that is missing or unusable, by the name a user sets.</summary>

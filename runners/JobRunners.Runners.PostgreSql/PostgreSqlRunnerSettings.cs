@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace JobRunners.Runners.PostgreSql;
 
-/// <summary>The runner's setting names, the flat names read over the bound section, and the checks on their values.</summary>
+/// <summary>The runner's setting names, their flat names, and the checks on their values.</summary>
 internal static partial class PostgreSqlRunnerSettings
 {
     public const string ConnectionString = "ConnectionStrings:JobRunners";
@@ -19,25 +19,28 @@ internal static partial class PostgreSqlRunnerSettings
     public const string Channel = PostgreSqlRunnerOptions.SectionName + ":Channel";
     public const string ShutdownTimeout = PostgreSqlRunnerOptions.SectionName + ":ShutdownTimeout";
 
-    /// <summary>Reads the flat names (environment variables such as <c>JOBRUNNERS_POSTGRES_CONCURRENCY</c>) over the bound section.</summary>
+    /// <summary>
+    /// Reads each setting by its hierarchical key or its flat name (an environment variable such as
+    /// <c>JOBRUNNERS_POSTGRES_CONCURRENCY</c>), whichever the later configuration source sets.
+    /// </summary>
     public static void ApplyFlatNames(IConfiguration configuration, PostgreSqlRunnerOptions options)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(options);
         var problems = options.ReadProblems;
         problems.Clear();
-        Apply<int>(configuration[Flat(Concurrency)], Concurrency, TryParseInt, v => options.Concurrency = v, problems);
-        Apply<TimeSpan>(configuration[Flat(PollInterval)], PollInterval, TryParseDuration, v => options.PollInterval = v, problems);
-        Apply<TimeSpan>(configuration[Flat(ListenPollInterval)], ListenPollInterval, TryParseDuration, v => options.ListenPollInterval = v, problems);
-        Apply<int>(configuration[Flat(BatchSize)], BatchSize, TryParseInt, v => options.BatchSize = v, problems);
-        Apply<TimeSpan>(configuration[Flat(Lease)], Lease, TryParseDuration, v => options.Lease = v, problems);
-        Apply<bool>(configuration[Flat(Listen)], Listen, TryParseBool, v => options.Listen = v, problems);
-        Apply<TimeSpan>(configuration[Flat(ShutdownTimeout)], ShutdownTimeout, TryParseDuration, v => options.ShutdownTimeout = v, problems);
-        options.Channel = Settings.Read(configuration, Channel, Flat(Channel)) ?? Blank(options.Channel);
+        Apply<int>(configuration, Concurrency, TryParseInt, v => options.Concurrency = v, problems);
+        Apply<TimeSpan>(configuration, PollInterval, TryParseDuration, v => options.PollInterval = v, problems);
+        Apply<TimeSpan>(configuration, ListenPollInterval, TryParseDuration, v => options.ListenPollInterval = v, problems);
+        Apply<int>(configuration, BatchSize, TryParseInt, v => options.BatchSize = v, problems);
+        Apply<TimeSpan>(configuration, Lease, TryParseDuration, v => options.Lease = v, problems);
+        Apply<bool>(configuration, Listen, TryParseBool, v => options.Listen = v, problems);
+        Apply<TimeSpan>(configuration, ShutdownTimeout, TryParseDuration, v => options.ShutdownTimeout = v, problems);
+        options.Channel = FlatNames.Read(configuration, Channel, Flat(Channel)) ?? Blank(options.Channel);
 
         // A list may also be given as one comma-separated value, by either name.
-        ReplaceList(Settings.Read(configuration, JobTypes, Flat(JobTypes)), options.JobTypes);
-        ReplaceList(Settings.Read(configuration, Queues, Flat(Queues)), options.Queues);
+        ReplaceList(FlatNames.Read(configuration, JobTypes, Flat(JobTypes)), options.JobTypes);
+        ReplaceList(FlatNames.Read(configuration, Queues, Flat(Queues)), options.Queues);
     }
 
     /// <summary>The flat name of a setting: <c>JobRunners:PostgreSql:PollInterval</c> is <c>JOBRUNNERS_POSTGRES_POLL_INTERVAL</c>.</summary>
@@ -89,9 +92,9 @@ internal static partial class PostgreSqlRunnerSettings
 
     private delegate bool Parser<T>(string text, out T value);
 
-    private static void Apply<T>(string? text, string setting, Parser<T> parse, Action<T> set, List<MissingSetting> problems)
+    private static void Apply<T>(IConfiguration configuration, string setting, Parser<T> parse, Action<T> set, List<MissingSetting> problems)
     {
-        if (string.IsNullOrWhiteSpace(text))
+        if (FlatNames.Find(configuration, blankIsUnset: true, setting, Flat(setting)) is not var (text, key))
         {
             return;
         }
@@ -102,7 +105,7 @@ internal static partial class PostgreSqlRunnerSettings
         }
         else
         {
-            problems.Add(new MissingSetting(setting, $"'{text}' in {Flat(setting)} is not a valid {(typeof(T) == typeof(TimeSpan) ? "duration (e.g. 00:00:05)" : typeof(T) == typeof(bool) ? "true/false value" : "whole number")}."));
+            problems.Add(new MissingSetting(setting, $"'{text}' in {key} is not a valid {(typeof(T) == typeof(TimeSpan) ? "duration (e.g. 00:00:05)" : typeof(T) == typeof(bool) ? "true/false value" : "whole number")}."));
         }
     }
 

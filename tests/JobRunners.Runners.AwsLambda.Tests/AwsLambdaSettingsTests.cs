@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using NUnit.Framework;
@@ -9,16 +10,31 @@ namespace JobRunners.Runners.AwsLambda.Tests;
 [TestFixture]
 public sealed class AwsLambdaSettingsTests : LambdaTestBase
 {
-    [TestCase("from-worker-flat", "from-section", "from-aws", ExpectedResult = "from-worker-flat")]
-    [TestCase("", "from-section", "from-aws", ExpectedResult = "from-section")]
+    [TestCase("from-worker-flat", "from-section", "from-aws", ExpectedResult = "from-section")]
+    [TestCase("from-worker-flat", "", "from-aws", ExpectedResult = "from-worker-flat")]
     [TestCase("", "", "from-aws", ExpectedResult = "from-aws")]
-    public string FunctionName_SeveralNamesSet_SpokeNameThenSectionThenLambdaOwnName(string workerFlat, string section, string lambdaOwn) =>
+    public string FunctionName_SeveralNamesInOneSource_SectionThenSpokeNameThenLambdaOwnName(string workerFlat, string section, string lambdaOwn) =>
         Options(new()
         {
             ["WORKER_LAMBDA_FUNCTION_NAME"] = workerFlat,
             ["JobRunners:AwsLambda:FunctionName"] = section,
             ["AWS_LAMBDA_FUNCTION_NAME"] = lambdaOwn,
         }).FunctionName!;
+
+    [TestCase("WORKER_LAMBDA_FUNCTION_NAME", "JobRunners:AwsLambda:FunctionName", ExpectedResult = "later")]
+    [TestCase("JobRunners:AwsLambda:FunctionName", "WORKER_LAMBDA_FUNCTION_NAME", ExpectedResult = "later")]
+    public string FunctionName_SpokeNameAndSectionInTwoSources_LaterSourceWins(string earlierName, string laterName)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [earlierName] = "earlier" })
+            .AddInMemoryCollection(new Dictionary<string, string?> { [laterName] = "later" })
+            .Build();
+        var options = new AwsLambdaOptions();
+
+        AwsLambdaSettings.ApplyOverrides(configuration, options);
+
+        return options.FunctionName!;
+    }
 
     [Test]
     public void GenericAwsNames_SectionUnset_FillRegionEndpointAndKeys()

@@ -105,12 +105,15 @@ public sealed class AwsSqsConfigurationTests
     }
 
     [Test]
-    public void AddAwsSqsRunner_FlatNames_WinOverSectionAndWorkerSectionBinds()
+    public void AddAwsSqsRunner_FlatNamesInLaterSource_WinOverSectionAndWorkerSectionBinds()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["JOB_RUNNER"] = "aws-sqs",
             ["JobRunners:AwsSqs:QueueUrl"] = "https://sqs.eu-west-1.amazonaws.com/1/section",
+            ["JobRunners:AwsSqs:Region"] = "us-east-1",
+        }).AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["JOB_RUNNER"] = "aws-sqs",
             ["JOBRUNNERS_SQS_QUEUE_URL"] = "https://sqs.eu-west-1.amazonaws.com/1/flat",
             ["AWS_DEFAULT_REGION"] = "eu-west-1",
             ["AWS_ENDPOINT_URL"] = "http://127.0.0.1:9",
@@ -135,6 +138,32 @@ public sealed class AwsSqsConfigurationTests
             Assert.That(options.Worker.VisibilityTimeout, Is.EqualTo(TimeSpan.FromMinutes(1)));
             Assert.That(options.ReceiveWaitTime, Is.EqualTo(TimeSpan.FromSeconds(5)));
             Assert.That(options.RequestTimeout, Is.EqualTo(TimeSpan.FromSeconds(3)));
+        });
+    }
+
+    [Test]
+    public void AddAwsSqsRunner_SectionInLaterSource_WinsOverFlatNames()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["JOB_RUNNER"] = "aws-sqs",
+            ["JOBRUNNERS_SQS_QUEUE_URL"] = "https://sqs.eu-west-1.amazonaws.com/1/environment",
+            ["AWS_REGION"] = "eu-west-1",
+        }).AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["JobRunners:AwsSqs:QueueUrl"] = "https://sqs.eu-west-1.amazonaws.com/1/override",
+            ["JobRunners:AwsSqs:Region"] = "us-east-1",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddJobRunners(configuration, jobs => jobs.AddAwsSqsRunner());
+        using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptions<AwsSqsOptions>>().Value;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(options.QueueUrl, Is.EqualTo("https://sqs.eu-west-1.amazonaws.com/1/override"));
+            Assert.That(options.Region, Is.EqualTo("us-east-1"));
         });
     }
 

@@ -42,10 +42,9 @@ public sealed class PostgreSqlRunnerConfigurationTests : PostgreSqlTestBase
     }
 
     [Test]
-    public async Task Options_FlatNames_WinOverSection()
+    public async Task Options_FlatNames_AreRead()
     {
         await using var host = await StartHostAsync(With(
-            ("JobRunners:PostgreSql:Concurrency", "3"),
             ("JOBRUNNERS_POSTGRES_CONCURRENCY", "5"),
             ("JOBRUNNERS_POSTGRES_POLL_INTERVAL", "00:00:02"),
             ("JOBRUNNERS_POSTGRES_BATCH_SIZE", "7"),

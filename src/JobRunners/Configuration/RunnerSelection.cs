@@ -23,48 +23,12 @@ public static class RunnerSelection
     public static (string Name, string Source) ReadConfigured(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        if (configuration is IConfigurationRoot root)
-        {
-            return Find(root) ?? (DefaultRunner, "default");
-        }
 
-        var flat = configuration[FlatKey];
-        if (flat is not null)
-        {
-            return (flat.Trim(), FlatKey);
-        }
-
-        var hierarchical = configuration[HierarchicalKey];
-        return hierarchical is null ? (DefaultRunner, "default") : (hierarchical.Trim(), HierarchicalKey);
-    }
-
-    private static (string Name, string Source)? Find(IConfigurationRoot root)
-    {
-        foreach (var provider in root.Providers.Reverse())
-        {
-            // A chained configuration (a host's copy of another) hides empty values from TryGet: look inside it.
-            if (provider is ChainedConfigurationProvider { Configuration: IConfigurationRoot inner })
-            {
-                if (Find(inner) is { } found)
-                {
-                    return found;
-                }
-
-                continue;
-            }
-
-            foreach (var key in new[] { FlatKey, HierarchicalKey })
-            {
-                // Set but empty is a mistake (an unset variable in a deployment template), not a request for the
-                // default: Resolve refuses it.
-                if (provider.TryGet(key, out var value) && value is not null)
-                {
-                    return (value.Trim(), key);
-                }
-            }
-        }
-
-        return null;
+        // Set but empty is a mistake (an unset variable in a deployment template), not a request for the default:
+        // Resolve refuses it.
+        return FlatNames.Find(configuration, blankIsUnset: false, HierarchicalKey, FlatKey) is { } found
+            ? (found.Value.Trim(), found.Key)
+            : (DefaultRunner, "default");
     }
 
     /// <summary>Resolves the runner to use among the registered ones.</summary>
