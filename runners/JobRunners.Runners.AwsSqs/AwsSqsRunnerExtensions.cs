@@ -1,8 +1,11 @@
+using Amazon.SQS;
 using JobRunners.Runners.AwsSqs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace JobRunners;
 
@@ -13,7 +16,9 @@ public static class AwsSqsRunnerExtensions
     /// Makes <c>JOB_RUNNER=aws-sqs</c> available: jobs and tasks are sent to an SQS queue (standard or FIFO) and a
     /// long-polling worker runs them where the worker is enabled. Settings live under <c>JobRunners:AwsSqs</c>
     /// (<c>QueueUrl</c>, <c>Region</c>, <c>ServiceUrl</c>, <c>DeadLetterQueueUrl</c>, credentials, <c>Worker</c>),
-    /// each also readable by its flat name such as <c>JOBRUNNERS_SQS_QUEUE_URL</c> or <c>AWS_REGION</c>.
+    /// each also readable by its flat name such as <c>JOBRUNNERS_SQS_QUEUE_URL</c> or <c>AWS_REGION</c>. When the
+    /// application registered an <see cref="IAmazonSQS"/> (for example with <c>AddAWSService&lt;IAmazonSQS&gt;()</c>),
+    /// the runner uses that client for every call and needs only <c>QueueUrl</c>.
     /// </summary>
     /// <param name="builder">The JobRunners builder.</param>
     /// <param name="configure">Changes the settings after they are read from configuration.</param>
@@ -34,7 +39,11 @@ public static class AwsSqsRunnerExtensions
                     options.Configure(configure);
                 }
 
-                services.TryAddSingleton<SqsQueue>();
+                // The application's own IAmazonSQS (AddAWSService<IAmazonSQS>() and the like) wins over the settings.
+                services.TryAddSingleton(sp => new SqsQueue(
+                    sp.GetRequiredService<IOptions<AwsSqsOptions>>(),
+                    sp.GetRequiredService<ILogger<SqsQueue>>(),
+                    sp.GetService<IAmazonSQS>()));
                 services.TryAddSingleton<AwsSqsJobRunner>();
             },
             services =>

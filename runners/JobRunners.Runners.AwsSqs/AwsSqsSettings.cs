@@ -46,8 +46,11 @@ internal static class AwsSqsSettings
         options.SessionToken = FlatNames.Read(configuration, SessionToken, "AWS_SESSION_TOKEN") ?? Blank(options.SessionToken);
     }
 
-    /// <summary>Every missing or unusable setting except credentials, which need resolving.</summary>
-    public static List<MissingSetting> Check(AwsSqsOptions options)
+    /// <summary>
+    /// Every missing or unusable setting except credentials, which need resolving. With
+    /// <paramref name="clientSupplied"/> (the application registered its own <c>IAmazonSQS</c>) no region is needed.
+    /// </summary>
+    public static List<MissingSetting> Check(AwsSqsOptions options, bool clientSupplied = false)
     {
         ArgumentNullException.ThrowIfNull(options);
         var missing = new List<MissingSetting>();
@@ -60,7 +63,7 @@ internal static class AwsSqsSettings
             missing.Add(new MissingSetting(QueueUrl, $"'{options.QueueUrl}' is not an absolute http(s) URL; use the URL GetQueueUrl or the console shows."));
         }
 
-        if (string.IsNullOrWhiteSpace(options.Region))
+        if (!clientSupplied && string.IsNullOrWhiteSpace(options.Region))
         {
             missing.Add(new MissingSetting(Region, "the AWS region of the queue, e.g. eu-west-1 (environment: AWS_REGION or AWS_DEFAULT_REGION)."));
         }

@@ -8,25 +8,36 @@ using Microsoft.Extensions.Options;
 namespace JobRunners.Runners.AwsSqs;
 
 /// <summary>
-/// The configured queue as the runner and the worker share it: the client (built on first use, so an
-/// unconfigured runner fails at the configuration check, not in a constructor), the credentials, and the queue
-/// attributes read once.
+/// The configured queue as the runner and the worker share it: the client (the application's own
+/// <see cref="IAmazonSQS"/> when it registered one, else built on first use, so an unconfigured runner fails at
+/// the configuration check, not in a constructor), the credentials, and the queue attributes read once.
 /// </summary>
 internal sealed class SqsQueue : IDisposable
 {
     private readonly ILogger<SqsQueue> _logger;
     private readonly Lock _lock = new();
+    private readonly IAmazonSQS? _appClient;
     private (AWSCredentials? Credentials, string? Problem)? _credentials;
     private AmazonSQSClient? _client;
     private AmazonSQSClient? _receiveClient;
     private SqsQueueAttributes? _attributes;
 
-    public SqsQueue(IOptions<AwsSqsOptions> options, ILogger<SqsQueue> logger)
+    /// <param name="options">The runner's settings.</param>
+    /// <param name="logger">The log.</param>
+    /// <param name="appClient">
+    /// The application's client from dependency injection, if any: used for every call, and left to its owner
+    /// (the container) to dispose.
+    /// </param>
+    public SqsQueue(IOptions<AwsSqsOptions> options, ILogger<SqsQueue> logger, IAmazonSQS? appClient = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options.Value;
         _logger = logger;
+        _appClient = appClient;
     }
+
+    /// <summary>True when the application supplied the client, so region, endpoint and credential settings are not used.</summary>
+    public bool UsesAppClient => _appClient is not null;
 
     public AwsSqsOptions Options { get; }
 
@@ -38,10 +49,15 @@ internal sealed class SqsQueue : IDisposable
 
     /// <summary>The client for every call but the long-poll receive, created on first use.</summary>
     /// <exception cref="JobRunnerException">The runner is not fully configured.</exception>
-    public AmazonSQSClient Client
+    public IAmazonSQS Client
     {
         get
         {
+            if (_appClient is not null)
+            {
+                return _appClient;
+            }
+
             lock (_lock)
             {
                 return _client ??= CreateClient(Options.RequestTimeout);
@@ -54,10 +70,15 @@ internal sealed class SqsQueue : IDisposable
     /// timeout per client: one allowing the long poll would let every send hang that much longer in an outage.
     /// </summary>
     /// <exception cref="JobRunnerException">The runner is not fully configured.</exception>
-    public AmazonSQSClient ReceiveClient
+    public IAmazonSQS ReceiveClient
     {
         get
         {
+            if (_appClient is not null)
+            {
+                return _appClient;
+            }
+
             lock (_lock)
             {
                 if (Options.ReceiveWaitTime <= TimeSpan.Zero)
@@ -72,10 +93,21 @@ internal sealed class SqsQueue : IDisposable
 
     public static bool IsFifoUrl(string? url) => url?.EndsWith(".fifo", StringComparison.OrdinalIgnoreCase) == true;
 
-    /// <summary>Every missing or unusable setting, credentials included.</summary>
+    /// <summary>Every missing or unusable setting, credentials included unless the application supplied the client.</summary>
     public RunnerConfiguration Check(string runner)
     {
-        var missing = AwsSqsSettings.Check(Options);
+        var missing = AwsSqsSettings.Check(Options, clientSupplied: _appClient is not null);
+        if (_appClient is not null)
+        {
+            // The application's client carries its own per-try timeout; a receive must be allowed to wait out the long poll.
+            if (_appClient.Config?.Timeout is { } timeout && Options.ReceiveWaitTime > TimeSpan.Zero && timeout <= Options.ReceiveWaitTime)
+            {
+                missing.Add(new MissingSetting(AwsSqsSettings.ReceiveWaitTime, $"the application's IAmazonSQS allows {timeout} per try, no more than the long poll's {Options.ReceiveWaitTime}: raise the client's Timeout or lower {AwsSqsSettings.ReceiveWaitTime}."));
+            }
+
+            return new RunnerConfiguration(runner, missing);
+        }
+
         AWSCredentials? credentials;
         string? problem;
         lock (_lock)
@@ -134,6 +166,7 @@ internal sealed class SqsQueue : IDisposable
 
     public void Dispose()
     {
+        // Only the clients built here: the application's client belongs to the container.
         lock (_lock)
         {
             _client?.Dispose();

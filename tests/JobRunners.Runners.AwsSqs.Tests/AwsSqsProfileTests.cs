@@ -34,7 +34,7 @@ public sealed class AwsSqsProfileTests
             await using var provider = services.BuildServiceProvider();
             var queue = provider.GetRequiredService<SqsQueue>();
             var authorization = new List<string>();
-            queue.Client.AfterResponseEvent += (_, e) =>
+            ((AmazonServiceClient)queue.Client).AfterResponseEvent += (_, e) =>
             {
                 if (e is WebServiceResponseEventArgs { RequestHeaders: { } headers } && headers.TryGetValue("Authorization", out var value))
                 {

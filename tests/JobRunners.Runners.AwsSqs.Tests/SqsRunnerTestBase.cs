@@ -78,7 +78,7 @@ public abstract class SqsRunnerTestBase : RunnerTestBase
         var queue = host.Services.GetRequiredService<SqsQueue>();
 
         // Receives go through a client of their own (its tries may also take the long-poll wait).
-        foreach (var client in new[] { queue.Client, queue.ReceiveClient }.Distinct())
+        foreach (var client in new[] { queue.Client, queue.ReceiveClient }.Distinct().Cast<AmazonServiceClient>())
         {
             client.BeforeRequestEvent += (_, e) =>
             {
