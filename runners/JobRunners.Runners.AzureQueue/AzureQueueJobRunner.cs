@@ -21,7 +21,7 @@ internal sealed class AzureQueueJobRunner : JobRunnerBase
 
     protected override TimeSpan MaxNativeDelay => AzureQueueTransport.MaxVisibility;
 
-    public override RunnerConfiguration CheckConfiguration() => new(Name, AzureQueueSettings.Check(_transport.Options));
+    public override RunnerConfiguration CheckConfiguration() => new(Name, _transport.Check());
 
     protected override async ValueTask SendJobAsync(JobRequest job, CancellationToken cancellationToken)
     {

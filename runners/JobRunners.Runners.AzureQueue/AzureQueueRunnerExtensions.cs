@@ -1,7 +1,10 @@
+using Azure.Storage.Queues;
 using JobRunners.Runners.AzureQueue;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace JobRunners;
 
@@ -12,7 +15,9 @@ public static class AzureQueueRunnerExtensions
     /// Makes <c>JOB_RUNNER=azure-queue</c> available: jobs and tasks travel through an Azure Storage queue, and a
     /// process with the worker enabled polls it. Settings live under <c>JobRunners:AzureQueue</c>; the connection
     /// string may also come from <c>AZURE_STORAGE_CONNECTION_STRING</c> or <c>ConnectionStrings:AzureStorage</c>,
-    /// and the queue name from <c>JOBRUNNERS_AZURE_QUEUE_NAME</c>.
+    /// and the queue name from <c>JOBRUNNERS_AZURE_QUEUE_NAME</c>. When the application registered a
+    /// <see cref="QueueServiceClient"/> (built with <c>MessageEncoding = Base64</c>), the runner's queue clients come
+    /// from it and no connection string is needed.
     /// </summary>
     /// <param name="builder">The JobRunners builder.</param>
     /// <param name="configure">Changes the settings after they are read from configuration.</param>
@@ -33,7 +38,11 @@ public static class AzureQueueRunnerExtensions
                     options.Configure(configure);
                 }
 
-                services.TryAddSingleton<AzureQueueTransport>();
+                // The application's own QueueServiceClient (AddQueueServiceClient and the like) wins over the connection string.
+                services.TryAddSingleton(sp => new AzureQueueTransport(
+                    sp.GetRequiredService<IOptions<AzureQueueOptions>>(),
+                    sp.GetRequiredService<ILogger<AzureQueueTransport>>(),
+                    sp.GetService<QueueServiceClient>()));
                 services.TryAddSingleton<AzureQueueJobRunner>();
             },
             services =>

@@ -28,11 +28,18 @@ internal static partial class AzureQueueSettings
         options.QueueName = FlatNames.Read(configuration, QueueNameKey, QueueNameFlat) ?? options.QueueName;
     }
 
-    /// <summary>Every setting that is missing or unusable, by the name a user sets.</summary>
-    public static IReadOnlyList<MissingSetting> Check(AzureQueueOptions options)
+    /// <summary>
+    /// Every setting that is missing or unusable, by the name a user sets. With <paramref name="clientSupplied"/>
+    /// (the application registered its own <c>QueueServiceClient</c>) no connection string is needed.
+    /// </summary>
+    public static IReadOnlyList<MissingSetting> Check(AzureQueueOptions options, bool clientSupplied = false)
     {
         var missing = new List<MissingSetting>();
-        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        if (clientSupplied)
+        {
+            // The application's client carries the account and its credentials.
+        }
+        else if (string.IsNullOrWhiteSpace(options.ConnectionString))
         {
             missing.Add(new MissingSetting(ConnectionStringKey, $"not set: set {ConnectionStringFlat} (or {ConnectionStringKey}, or {ConnectionStringsKey}) to the storage account's connection string; UseDevelopmentStorage=true for a local Azurite"));
         }

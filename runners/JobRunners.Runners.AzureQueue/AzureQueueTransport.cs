@@ -10,7 +10,8 @@ namespace JobRunners.Runners.AzureQueue;
 /// <summary>
 /// The queue clients the runner and its worker share: sends (creating the queue when allowed), parking to the
 /// poison queue, and error descriptions that tell the user what to fix. Clients are built on first use, after
-/// the configuration check has passed.
+/// the configuration check has passed: from the application's own <see cref="QueueServiceClient"/> when it
+/// registered one, else from the connection string.
 /// </summary>
 internal sealed class AzureQueueTransport
 {
@@ -26,11 +27,20 @@ internal sealed class AzureQueueTransport
     private readonly Lazy<QueueClient> _queue;
     private readonly Lazy<QueueClient> _poison;
     private readonly ILogger<AzureQueueTransport> _logger;
+    private readonly QueueServiceClient? _appClient;
 
-    public AzureQueueTransport(IOptions<AzureQueueOptions> options, ILogger<AzureQueueTransport> logger)
+    /// <param name="options">The runner's settings.</param>
+    /// <param name="logger">The log.</param>
+    /// <param name="appClient">
+    /// The application's client from dependency injection, if any. Its queue clients share its options (encoding,
+    /// retries, timeouts, decoding-failure handler): the runner's own cannot be attached.
+    /// </param>
+    public AzureQueueTransport(IOptions<AzureQueueOptions> options, ILogger<AzureQueueTransport> logger, QueueServiceClient? appClient = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
         Options = options.Value;
         _logger = logger;
+        _appClient = appClient;
 
         // Base64 on the main queue: any text survives the XML transport, and Azure Functions' queue trigger reads it.
         _queue = new(() => CreateClient(QueueName, QueueMessageEncoding.Base64, handleUndecodable: true));
@@ -41,12 +51,27 @@ internal sealed class AzureQueueTransport
 
     public AzureQueueOptions Options { get; }
 
+    /// <summary>True when the application supplied the service client, so no connection string is needed.</summary>
+    public bool UsesAppClient => _appClient is not null;
+
     public string QueueName => Options.QueueName!;
 
     public string PoisonQueueName => Options.EffectivePoisonQueueName;
 
     /// <summary>The main queue's client (Base64 messages).</summary>
     public QueueClient Queue => _queue.Value;
+
+    /// <summary>Every missing or unusable setting, and an application client that would not write Base64.</summary>
+    public IReadOnlyList<MissingSetting> Check()
+    {
+        var missing = AzureQueueSettings.Check(Options, clientSupplied: _appClient is not null).ToList();
+        if (_appClient is not null && !string.IsNullOrWhiteSpace(Options.QueueName) && AppEncodingProblem() is { } problem)
+        {
+            missing.Add(new MissingSetting(AppClientSetting, problem));
+        }
+
+        return missing;
+    }
 
     /// <summary>The size a message body takes on the wire after Base64 encoding.</summary>
     public static long EncodedSize(string body) => 4L * ((Encoding.UTF8.GetByteCount(body) + 2L) / 3L);
@@ -89,14 +114,18 @@ internal sealed class AzureQueueTransport
     public async Task ParkAsync(string rawText, string messageId, string popReceipt, string reason, CancellationToken cancellationToken)
     {
         var poison = _poison.Value;
+
+        // The application's poison-queue client encodes as Base64 (checked): give it the bytes, so what is stored
+        // is the raw text again, as with the runner's own unencoding client.
+        var body = _appClient is null ? BinaryData.FromString(rawText) : BinaryData.FromBytes(Convert.FromBase64String(rawText));
         try
         {
-            await poison.SendMessageAsync(rawText, null, NeverExpire, cancellationToken).ConfigureAwait(false);
+            await poison.SendMessageAsync(body, null, NeverExpire, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (IsQueueNotFound(ex))
         {
             await poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            await poison.SendMessageAsync(rawText, null, NeverExpire, cancellationToken).ConfigureAwait(false);
+            await poison.SendMessageAsync(body, null, NeverExpire, cancellationToken).ConfigureAwait(false);
         }
 
         await Queue.DeleteMessageAsync(messageId, popReceipt, cancellationToken).ConfigureAwait(false);
@@ -144,8 +173,30 @@ internal sealed class AzureQueueTransport
         return end < 0 ? text : text[..end];
     }
 
+    /// <summary>The name a problem with the application's client is reported under.</summary>
+    private const string AppClientSetting = "QueueServiceClient (registered by the application)";
+
+    private string? AppEncodingProblem()
+    {
+        var encoding = QueueClientEncoding.Of(_appClient!.GetQueueClient(QueueName));
+        return encoding is null or QueueMessageEncoding.Base64
+            ? null
+            : $"its queue clients use MessageEncoding {encoding}, but the runner's messages are Base64 (as its other processes and Azure Functions read them): build it with new QueueClientOptions {{ MessageEncoding = QueueMessageEncoding.Base64 }}, or with AddQueueServiceClient(...).ConfigureOptions(o => o.MessageEncoding = QueueMessageEncoding.Base64).";
+    }
+
     private QueueClient CreateClient(string name, QueueMessageEncoding encoding, bool handleUndecodable)
     {
+        if (_appClient is not null)
+        {
+            // The encoding and the decoding-failure handler come from the application's options, not from here.
+            if (AppEncodingProblem() is { } problem)
+            {
+                throw new JobRunnerException($"The azure-queue runner cannot use the application's {AppClientSetting}: {problem}");
+            }
+
+            return _appClient.GetQueueClient(name);
+        }
+
         var options = new QueueClientOptions(Options.ServiceVersion) { MessageEncoding = encoding };
 
         // The worker has its own backoff and the outbox re-sends jobs: fail within about a second, not a minute.
