@@ -46,7 +46,9 @@ internal static class SnippetCompiler
         var tree = CSharpSyntaxTree.ParseText(block.Code, ParseOptions, path: block.File);
         var isProgram = tree.GetCompilationUnitRoot().Members.OfType<GlobalStatementSyntax>().Any();
         var options = new CSharpCompilationOptions(isProgram ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary)
-            .WithNullableContextOptions(NullableContextOptions.Enable);
+            .WithNullableContextOptions(NullableContextOptions.Enable)
+            // As the .NET SDK does for every project: an older assembly version a package was built against unifies with the newer one.
+            .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic> { ["CS1701"] = ReportDiagnostic.Suppress, ["CS1702"] = ReportDiagnostic.Suppress });
         var compilation = CSharpCompilation.Create(
             $"Snippet_{Path.GetFileNameWithoutExtension(block.File)}_{block.Line}",
             [Prelude.Value, tree],
