@@ -107,24 +107,7 @@ public sealed class WorkerTemplateTests
         return builder.Build();
     }
 
-    /// <summary>Reads the row until its status is final; fails with the worker's output on timeout or when it exits.</summary>
-    private static async Task<JobRequest> WaitForFinalAsync(IJobStore store, long id, WorkerTemplateProcess worker)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (true)
-        {
-            var row = await store.GetAsync(id);
-            if (row is { } r && r.Status.IsFinal())
-            {
-                return r;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Job {id} is still {row?.Status} after {Timeout}. Worker output:{Environment.NewLine}{worker.Output}");
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    /// <summary>Reads the row until its status is final; fails with the worker's output on timeout.</summary>
+    private static Task<JobRequest> WaitForFinalAsync(IJobStore store, long id, WorkerTemplateProcess worker) =>
+        JobRunners.Conformance.StoreWaits.UntilFinalAsync(store, id, Timeout, () => "Worker output:" + Environment.NewLine + worker.Output);
 }

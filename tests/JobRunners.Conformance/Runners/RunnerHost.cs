@@ -28,28 +28,10 @@ public sealed class RunnerHost : IAsyncDisposable
     public IServiceProvider Services => _host.Services;
 
     /// <summary>Waits until the row is final and returns it; fails the test on timeout.</summary>
-    public async Task<JobRequest> WaitForFinalAsync(long id)
-    {
-        JobRequest? row = null;
-        await WaitUntilAsync(async () => (row = await Store.GetAsync(id)) is { } r && r.Status.IsFinal(), $"job {id} to finish").ConfigureAwait(false);
-        return row!;
-    }
+    public Task<JobRequest> WaitForFinalAsync(long id) => StoreWaits.UntilFinalAsync(Store, id, _timeout);
 
     /// <summary>Waits until <paramref name="condition"/> holds; fails the test with <paramref name="what"/> on timeout.</summary>
-    public async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        ArgumentNullException.ThrowIfNull(condition);
-        var deadline = DateTime.UtcNow + _timeout;
-        while (!await condition().ConfigureAwait(false))
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out after {_timeout} waiting for {what}.");
-            }
-
-            await Task.Delay(20).ConfigureAwait(false);
-        }
-    }
+    public Task WaitUntilAsync(Func<Task<bool>> condition, string what) => StoreWaits.UntilAsync(condition, () => what, _timeout);
 
     /// <summary>Stops the host (its workers included) but keeps its services, so the store can still be read.</summary>
     public async Task StopAsync()

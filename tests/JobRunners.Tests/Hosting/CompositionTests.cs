@@ -165,20 +165,8 @@ public sealed class CompositionTests
         return (await response.Content.ReadFromJsonAsync<JobRequest>())!;
     }
 
-    private static async Task<JobRequest> WaitForFinalAsync(JobRunners.Storage.IJobStore store, long id)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var row = await store.GetAsync(id);
-            if (row is { Status: JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled } || DateTime.UtcNow > deadline)
-            {
-                return row!;
-            }
-
-            await Task.Delay(20);
-        }
-    }
+    private static Task<JobRequest> WaitForFinalAsync(JobRunners.Storage.IJobStore store, long id) =>
+        StoreWaits.UntilFinalAsync(store, id, TimeSpan.FromSeconds(60));
 
     private sealed class StartProbe : IHostedService
     {
