@@ -1,3 +1,4 @@
+using JobRunners.Tests.Shared;
 using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,3 +1,4 @@
+using JobRunners.Tests.Shared;
 using System.Text;
 using JobRunners.Conformance;
 using NUnit.Framework;

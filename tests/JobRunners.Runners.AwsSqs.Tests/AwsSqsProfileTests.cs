@@ -1,3 +1,4 @@
+using JobRunners.Tests.Shared;
 using Amazon.Runtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

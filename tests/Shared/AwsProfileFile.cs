@@ -1,6 +1,6 @@
 using Amazon;
 
-namespace JobRunners.Runners.AwsSqs.Tests;
+namespace JobRunners.Tests.Shared;
 
 /// <summary>
 /// A shared credentials file holding one profile, in a directory of its own, made the SDK's profiles location
