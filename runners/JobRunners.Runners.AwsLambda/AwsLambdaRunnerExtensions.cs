@@ -1,6 +1,5 @@
 using JobRunners.Runners.AwsLambda;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace JobRunners;
@@ -21,9 +20,8 @@ public static class AwsLambdaRunnerExtensions
     public static JobRunnersBuilder AddAwsLambdaRunner(this JobRunnersBuilder builder, Action<AwsLambdaOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.AddRunner(
-            AwsLambdaJobRunner.RunnerName,
-            sp => sp.GetRequiredService<AwsLambdaJobRunner>(),
+        return builder.AddRunner<AwsLambdaTransport>(
+            AwsLambdaTransport.RunnerName,
             services =>
             {
                 var options = services.AddOptions<AwsLambdaOptions>()
@@ -35,7 +33,6 @@ public static class AwsLambdaRunnerExtensions
                 }
 
                 options.PostConfigure(o => AwsLambdaSettings.ApplyFallbacks(builder.Configuration, o));
-                services.TryAddSingleton<AwsLambdaJobRunner>();
             });
     }
 }

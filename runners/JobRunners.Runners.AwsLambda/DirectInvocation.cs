@@ -1,9 +1,10 @@
+using JobRunners.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace JobRunners.Runners.AwsLambda;
 
 /// <summary>
-/// Runs the envelope of a direct invocation (what <see cref="AwsLambdaJobRunner"/> sends). Lambda retries a
+/// Runs the envelope of a direct invocation (what <see cref="AwsLambdaTransport"/> sends). Lambda retries a
 /// failed asynchronous invocation only twice and cannot delay it, so a job never relies on that: its attempts run
 /// with <see cref="JobExecutionOptions.ReturnRetriesToOutbox"/>, which hands a retried or released row back to the
 /// outbox, and the outbox invokes the function again once the row is due. A job that cannot start yet (not due,
@@ -101,14 +102,15 @@ internal static class DirectInvocation
     /// </summary>
     private static async Task HandOverAsync(LambdaFunctionContext context, JobRequest job, CancellationToken cancellationToken)
     {
-        if (context.Runner is not AwsLambdaJobRunner runner)
+        if (context.Transport is not { } transport)
         {
             throw new LambdaEventException($"Job {job.Id} ({job.JobType}) waits for its locked queue, and this function cannot invoke itself again because its runner is '{context.Runner.Name}', not aws-lambda. Lambda retries this event; set JOB_RUNNER=aws-lambda in the function.");
         }
 
         try
         {
-            await runner.RedispatchAsync(job, cancellationToken).ConfigureAwait(false);
+            await transport.SendJobAsync(job, cancellationToken).ConfigureAwait(false);
+            await context.Store.MarkDispatchedAsync([new JobDispatchMark(job.Id, job.Attempts)], AwsLambdaTransport.RunnerName, cancellationToken).ConfigureAwait(false);
             AwsLambdaLog.JobHandedOver(context.Logger, job.Id, job.JobType, job.QueueName);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -25,7 +25,8 @@ internal sealed class LambdaFunctionContext
         Runner = services.GetRequiredService<IJobRunner>();
         Time = services.GetService<TimeProvider>() ?? TimeProvider.System;
         Logger = services.GetService<ILoggerFactory>()?.CreateLogger("JobRunners.AwsLambda.Function") ?? NullLogger.Instance;
-        Options = Runner is AwsLambdaJobRunner lambda ? lambda.Options : ReadOptions(services.GetService<IConfiguration>());
+        Transport = IsLambdaRunner(Runner) ? services.GetRequiredService<AwsLambdaTransport>() : null;
+        Options = Transport?.Options ?? ReadOptions(services.GetService<IConfiguration>());
         _visibility = new(() => new SqsVisibility(Options, Logger));
     }
 
@@ -39,6 +40,9 @@ internal sealed class LambdaFunctionContext
     /// <summary>The selected runner: used to hand work to a fresh invocation and by the maintenance round.</summary>
     public IJobRunner Runner { get; }
 
+    /// <summary>The Lambda transport when it is the selected runner's (it can invoke the function again); else null.</summary>
+    public AwsLambdaTransport? Transport { get; }
+
     public AwsLambdaOptions Options { get; }
 
     public TimeProvider Time { get; }
@@ -49,6 +53,9 @@ internal sealed class LambdaFunctionContext
     public SqsVisibility Visibility => _visibility.Value;
 
     public static LambdaFunctionContext For(IServiceProvider services) => Cache.GetValue(services, static s => new LambdaFunctionContext(s));
+
+    private static bool IsLambdaRunner(IJobRunner runner) =>
+        string.Equals(runner.Name, AwsLambdaTransport.RunnerName, StringComparison.OrdinalIgnoreCase);
 
     private static AwsLambdaOptions ReadOptions(IConfiguration? configuration)
     {

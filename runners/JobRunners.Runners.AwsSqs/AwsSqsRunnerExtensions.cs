@@ -26,9 +26,8 @@ public static class AwsSqsRunnerExtensions
     public static JobRunnersBuilder AddAwsSqsRunner(this JobRunnersBuilder builder, Action<AwsSqsOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.AddRunner(
-            AwsSqsJobRunner.RunnerName,
-            sp => sp.GetRequiredService<AwsSqsJobRunner>(),
+        return builder.AddRunner<AwsSqsTransport>(
+            AwsSqsTransport.RunnerName,
             services =>
             {
                 var options = services.AddOptions<AwsSqsOptions>()
@@ -44,7 +43,6 @@ public static class AwsSqsRunnerExtensions
                     sp.GetRequiredService<IOptions<AwsSqsOptions>>(),
                     sp.GetRequiredService<ILogger<SqsQueue>>(),
                     sp.GetService<IAmazonSQS>()));
-                services.TryAddSingleton<AwsSqsJobRunner>();
             },
             services =>
             {

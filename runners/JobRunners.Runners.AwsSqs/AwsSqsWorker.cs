@@ -15,8 +15,8 @@ internal sealed partial class AwsSqsWorker : QueueWorker<Message>
 
     private readonly SqsQueue _queue;
 
-    public AwsSqsWorker(JobRunnerServices services, SqsQueue queue, ILogger<AwsSqsWorker> logger)
-        : base(services, queue?.Options.Worker ?? new QueueWorkerOptions(), logger)
+    public AwsSqsWorker(JobExecutor executor, TimeProvider time, SqsQueue queue, ILogger<AwsSqsWorker> logger)
+        : base(executor, time, queue?.Options.Worker ?? new QueueWorkerOptions(), logger)
     {
         ArgumentNullException.ThrowIfNull(queue);
         _queue = queue;

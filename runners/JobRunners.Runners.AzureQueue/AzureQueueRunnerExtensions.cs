@@ -25,9 +25,8 @@ public static class AzureQueueRunnerExtensions
     public static JobRunnersBuilder AddAzureQueueRunner(this JobRunnersBuilder builder, Action<AzureQueueOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.AddRunner(
-            AzureQueueJobRunner.RunnerName,
-            sp => sp.GetRequiredService<AzureQueueJobRunner>(),
+        return builder.AddRunner<AzureQueueTransport>(
+            AzureQueueTransport.RunnerName,
             services =>
             {
                 var options = services.AddOptions<AzureQueueOptions>()
@@ -42,8 +41,8 @@ public static class AzureQueueRunnerExtensions
                 services.TryAddSingleton(sp => new AzureQueueTransport(
                     sp.GetRequiredService<IOptions<AzureQueueOptions>>(),
                     sp.GetRequiredService<ILogger<AzureQueueTransport>>(),
-                    sp.GetService<QueueServiceClient>()));
-                services.TryAddSingleton<AzureQueueJobRunner>();
+                    sp.GetService<QueueServiceClient>(),
+                    sp.GetRequiredService<TimeProvider>()));
             },
             services =>
             {

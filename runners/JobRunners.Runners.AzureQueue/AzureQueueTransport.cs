@@ -8,12 +8,13 @@ using Microsoft.Extensions.Options;
 namespace JobRunners.Runners.AzureQueue;
 
 /// <summary>
-/// The queue clients the runner and its worker share: sends (creating the queue when allowed), parking to the
-/// poison queue, and error descriptions that tell the user what to fix. Clients are built on first use, after
+/// The runner's transport (see <c>AzureQueueTransport.Send.cs</c>) and the queue clients it shares with the worker:
+/// sends (creating the queue when allowed), parking to the poison queue, and error descriptions that tell the user
+/// what to fix. Clients are built on first use, after
 /// the configuration check has passed: from the application's own <see cref="QueueServiceClient"/> when it
 /// registered one, else from the connection string.
 /// </summary>
-internal sealed class AzureQueueTransport
+internal sealed partial class AzureQueueTransport
 {
     /// <summary>The largest message Azure accepts, measured after Base64 encoding.</summary>
     public const int MaxMessageBytes = 64 * 1024;
@@ -28,6 +29,7 @@ internal sealed class AzureQueueTransport
     private readonly Lazy<QueueClient> _poison;
     private readonly ILogger<AzureQueueTransport> _logger;
     private readonly QueueServiceClient? _appClient;
+    private readonly TimeProvider _time;
 
     /// <param name="options">The runner's settings.</param>
     /// <param name="logger">The log.</param>
@@ -35,12 +37,14 @@ internal sealed class AzureQueueTransport
     /// The application's client from dependency injection, if any. Its queue clients share its options (encoding,
     /// retries, timeouts, decoding-failure handler): the runner's own cannot be attached.
     /// </param>
-    public AzureQueueTransport(IOptions<AzureQueueOptions> options, ILogger<AzureQueueTransport> logger, QueueServiceClient? appClient = null)
+    /// <param name="time">The clock delays are measured on (the system clock when null).</param>
+    public AzureQueueTransport(IOptions<AzureQueueOptions> options, ILogger<AzureQueueTransport> logger, QueueServiceClient? appClient = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options.Value;
         _logger = logger;
         _appClient = appClient;
+        _time = time ?? TimeProvider.System;
 
         // Base64 on the main queue: any text survives the XML transport, and Azure Functions' queue trigger reads it.
         _queue = new(() => CreateClient(QueueName, QueueMessageEncoding.Base64, handleUndecodable: true));

@@ -15,8 +15,8 @@ internal sealed class AzureQueueWorker : QueueWorker<AzureQueueDelivery>
     private readonly AzureQueueTransport _transport;
     private long _renewals;
 
-    public AzureQueueWorker(JobRunnerServices services, AzureQueueTransport transport, IOptions<AzureQueueOptions> options, ILogger<AzureQueueWorker> logger)
-        : base(services, options.Value.Worker, logger)
+    public AzureQueueWorker(JobExecutor executor, TimeProvider time, AzureQueueTransport transport, IOptions<AzureQueueOptions> options, ILogger<AzureQueueWorker> logger)
+        : base(executor, time, options.Value.Worker, logger)
     {
         _transport = transport;
     }

@@ -15,9 +15,8 @@ public static class InProcessRunnerExtensions
     public static JobRunnersBuilder AddInProcessRunner(this JobRunnersBuilder builder, Action<InProcessOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.AddRunner(
-            InProcessJobRunner.RunnerName,
-            sp => sp.GetRequiredService<InProcessJobRunner>(),
+        return builder.AddRunner<InProcessTransport>(
+            InProcessTransport.RunnerName,
             services =>
             {
                 var options = services.AddOptions<InProcessOptions>().Bind(builder.Configuration.GetSection(InProcessOptions.SectionName));
@@ -27,7 +26,6 @@ public static class InProcessRunnerExtensions
                 }
 
                 services.TryAddSingleton<InProcessQueue>();
-                services.TryAddSingleton<InProcessJobRunner>();
                 services.AddSingleton<InProcessWorker>();
                 services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<InProcessWorker>());
             });

@@ -72,7 +72,7 @@ internal sealed partial class InProcessWorker
         IReadOnlyList<Task<JobOutcome>> runs;
         try
         {
-            runs = await _services.Executor.ExecuteJobsAsync(jobIds, default, interrupt).ConfigureAwait(false);
+            runs = await _executor.ExecuteJobsAsync(jobIds, default, interrupt).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
         {
@@ -132,10 +132,10 @@ internal sealed partial class InProcessWorker
         {
             var adopted = 0;
             long? after = null;
-            var now = _services.TimeProvider.GetUtcNow();
+            var now = _time.GetUtcNow();
             while (!stopping.IsCancellationRequested)
             {
-                var rows = await _services.Store.ListQueuedAsync(new QueuedQuery { Runner = InProcessJobRunner.RunnerName, AfterId = after, CreatedBefore = now }, stopping).ConfigureAwait(false);
+                var rows = await _store.ListQueuedAsync(new QueuedQuery { Runner = InProcessTransport.RunnerName, AfterId = after, CreatedBefore = now }, stopping).ConfigureAwait(false);
                 foreach (var row in rows)
                 {
                     _queue.Delayed.Schedule(row.Id, row.RunAt);

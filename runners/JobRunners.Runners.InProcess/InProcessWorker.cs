@@ -14,7 +14,9 @@ namespace JobRunners.Runners.InProcess;
 internal sealed partial class InProcessWorker : IHostedService, IAsyncDisposable
 {
     private readonly InProcessQueue _queue;
-    private readonly JobRunnerServices _services;
+    private readonly JobExecutor _executor;
+    private readonly IJobStore _store;
+    private readonly TimeProvider _time;
     private readonly InProcessOptions _options;
     private readonly ILogger<InProcessWorker> _logger;
     private readonly CancellationTokenSource _stopping = new();
@@ -29,11 +31,13 @@ internal sealed partial class InProcessWorker : IHostedService, IAsyncDisposable
     private readonly IHostApplicationLifetime? _lifetime;
     private CancellationTokenRegistration _onStopping;
 
-    public InProcessWorker(InProcessQueue queue, JobRunnerServices services, IOptions<InProcessOptions> options, ILogger<InProcessWorker> logger, IHostApplicationLifetime? lifetime = null)
+    public InProcessWorker(InProcessQueue queue, JobExecutor executor, IJobStore store, TimeProvider time, IOptions<InProcessOptions> options, ILogger<InProcessWorker> logger, IHostApplicationLifetime? lifetime = null)
     {
         _lifetime = lifetime;
         _queue = queue;
-        _services = services;
+        _executor = executor;
+        _store = store;
+        _time = time;
         _options = options.Value;
         _logger = logger;
     }
@@ -62,7 +66,7 @@ internal sealed partial class InProcessWorker : IHostedService, IAsyncDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         BeginStopping();
-        var finished = await Task.WhenAny(_running, Task.Delay(_options.ShutdownTimeout, _services.TimeProvider, cancellationToken)).ConfigureAwait(false);
+        var finished = await Task.WhenAny(_running, Task.Delay(_options.ShutdownTimeout, _time, cancellationToken)).ConfigureAwait(false);
         if (finished != _running)
         {
             InProcessLog.ShutdownTimedOut(_logger, _options.ShutdownTimeout);
@@ -135,7 +139,7 @@ internal sealed partial class InProcessWorker : IHostedService, IAsyncDisposable
     {
         try
         {
-            await _services.Executor.ExecuteTaskAsync(task, interrupt).ConfigureAwait(false);
+            await _executor.ExecuteTaskAsync(task, interrupt).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
         {

@@ -25,9 +25,8 @@ public static class PostgreSqlRunnerExtensions
     public static JobRunnersBuilder AddPostgreSqlRunner(this JobRunnersBuilder builder, Action<PostgreSqlRunnerOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.AddRunner(
-            PostgreSqlJobRunner.RunnerName,
-            sp => sp.GetRequiredService<PostgreSqlJobRunner>(),
+        return builder.AddRunner<PostgreSqlTransport>(
+            PostgreSqlTransport.RunnerName,
             services =>
             {
                 var options = services.AddOptions<PostgreSqlRunnerOptions>()
@@ -48,7 +47,6 @@ public static class PostgreSqlRunnerExtensions
                 });
 
                 services.TryAddSingleton<LocalWakeups>();
-                services.TryAddSingleton<PostgreSqlJobRunner>();
                 services.TryAddSingleton<PostgreSqlWorkEngine>();
                 services.TryAddSingleton(sp => new PostgreSqlWorkerRunner(sp));
             },

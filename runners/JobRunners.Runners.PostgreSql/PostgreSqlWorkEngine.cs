@@ -19,7 +19,8 @@ internal sealed class PostgreSqlWorkEngine
     /// </summary>
     internal static readonly TimeSpan GatherWindow = TimeSpan.FromMilliseconds(2);
 
-    private readonly JobRunnerServices _services;
+    private readonly JobExecutor _executor;
+    private readonly JobRunnersOptions _shared;
     private readonly PostgreSqlJobStore _store;
     private readonly PostgreSqlRunnerOptions _options;
     private readonly string[] _jobTypes;
@@ -27,19 +28,25 @@ internal sealed class PostgreSqlWorkEngine
     private readonly string[]? _queues;
     private readonly ILogger<PostgreSqlWorkEngine> _logger;
 
-    public PostgreSqlWorkEngine(IJobRunner runner, JobRunnerServices services, IOptions<PostgreSqlRunnerOptions> options)
+    public PostgreSqlWorkEngine(IJobRunner runner, PostgreSqlTransport transport, JobExecutor executor, JobRegistry registry, IOptions<JobRunnersOptions> shared, TimeProvider time, IOptions<PostgreSqlRunnerOptions> options, ILogger<PostgreSqlWorkEngine> logger)
     {
-        var postgres = runner as PostgreSqlJobRunner
-            ?? throw new InvalidOperationException($"The PostgreSQL worker needs the postgres runner selected, not '{runner.Name}'.");
-        _services = services;
-        _store = postgres.Store;
-        Channel = postgres.Channel;
+        // The selected runner, resolved so its configuration check has run: the transport's store is then usable.
+        if (!string.Equals(runner.Name, PostgreSqlTransport.RunnerName, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"The PostgreSQL worker needs the postgres runner selected, not '{runner.Name}'.");
+        }
+
+        _executor = executor;
+        _shared = shared.Value;
+        Time = time;
+        _store = transport.Store;
+        Channel = transport.Channel;
         _options = options.Value;
-        _logger = services.LoggerFactory.CreateLogger<PostgreSqlWorkEngine>();
+        _logger = logger;
 
         var chosen = _options.JobTypes.Count == 0 ? null : new HashSet<string>(_options.JobTypes, StringComparer.Ordinal);
-        _jobTypes = services.Registry.JobNames.Where(name => chosen is null || chosen.Contains(name))
-            .Concat(services.Registry.TaskNames.Where(name => chosen is null || chosen.Contains(name)).Select(TaskRows.JobType))
+        _jobTypes = registry.JobNames.Where(name => chosen is null || chosen.Contains(name))
+            .Concat(registry.TaskNames.Where(name => chosen is null || chosen.Contains(name)).Select(TaskRows.JobType))
             .Order(StringComparer.Ordinal)
             .ToArray();
         _served = new HashSet<string>(_jobTypes, StringComparer.Ordinal);
@@ -50,9 +57,9 @@ internal sealed class PostgreSqlWorkEngine
 
     public string Channel { get; }
 
-    public string WorkerId => _services.Executor.WorkerId;
+    public string WorkerId => _executor.WorkerId;
 
-    public TimeProvider Time => _services.TimeProvider;
+    public TimeProvider Time { get; }
 
     public PostgreSqlRunnerOptions Options => _options;
 
@@ -79,18 +86,18 @@ internal sealed class PostgreSqlWorkEngine
             new JobClaimRequest
             {
                 WorkerId = WorkerId,
-                Lease = _services.Options.Lease,
+                Lease = _shared.Lease,
                 Limit = limit,
                 JobTypes = _jobTypes,
                 Queues = _queues,
-                Runner = PostgreSqlJobRunner.RunnerName,
+                Runner = PostgreSqlTransport.RunnerName,
             },
             cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>When this worker's next not-yet-due row comes due, or null (see <see cref="PostgreSqlJobStore.NextDueAsync"/>).</summary>
     public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken) =>
-        _jobTypes.Length == 0 ? null : await _store.NextDueAsync(PostgreSqlJobRunner.RunnerName, _jobTypes, _queues, cancellationToken).ConfigureAwait(false);
+        _jobTypes.Length == 0 ? null : await _store.NextDueAsync(PostgreSqlTransport.RunnerName, _jobTypes, _queues, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Runs one claimed row. Never throws: a store outage is logged and reported as a null outcome.</summary>
     /// <param name="row">The claimed row.</param>
@@ -100,7 +107,7 @@ internal sealed class PostgreSqlWorkEngine
         ArgumentNullException.ThrowIfNull(row);
         try
         {
-            return await _services.Executor.ExecuteClaimedAsync(row, default, interrupt).ConfigureAwait(false);
+            return await _executor.ExecuteClaimedAsync(row, default, interrupt).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // A store outage while finishing is logged; the worker goes on.
         catch (Exception ex)

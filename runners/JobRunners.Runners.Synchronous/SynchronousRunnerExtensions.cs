@@ -1,6 +1,5 @@
 using JobRunners.Runners.Synchronous;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace JobRunners;
 
@@ -14,9 +13,8 @@ public static class SynchronousRunnerExtensions
     public static JobRunnersBuilder AddSynchronousRunner(this JobRunnersBuilder builder, Action<SynchronousOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.AddRunner(
-            SynchronousJobRunner.RunnerName,
-            sp => sp.GetRequiredService<SynchronousJobRunner>(),
+        return builder.AddRunner<SynchronousTransport>(
+            SynchronousTransport.RunnerName,
             services =>
             {
                 var options = services.AddOptions<SynchronousOptions>().Bind(builder.Configuration.GetSection(SynchronousOptions.SectionName));
@@ -24,8 +22,6 @@ public static class SynchronousRunnerExtensions
                 {
                     options.Configure(configure);
                 }
-
-                services.TryAddSingleton<SynchronousJobRunner>();
             });
     }
 }

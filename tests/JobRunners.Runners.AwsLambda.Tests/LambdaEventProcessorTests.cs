@@ -58,7 +58,7 @@ public sealed class LambdaEventProcessorTests : LambdaTestBase
     {
         await using var host = await StartHostAsync(new Dictionary<string, string?>
         {
-            ["JOB_RUNNER"] = OtherRunner.RunnerName,
+            ["JOB_RUNNER"] = OtherTransport.RunnerName,
             ["JobRunners:AwsLambda:SqsConcurrency"] = "1",
             ["JobRunners:AwsLambda:MaxInlineWait"] = "00:00:01",
             ["Tests:ForwardTarget"] = "off",
@@ -74,7 +74,7 @@ public sealed class LambdaEventProcessorTests : LambdaTestBase
 
         Assert.Multiple(async () =>
         {
-            Assert.That(host.Runner.Name, Is.EqualTo(OtherRunner.RunnerName));
+            Assert.That(host.Runner.Name, Is.EqualTo(OtherTransport.RunnerName));
             Assert.That(FailureIds(answer), Is.EqualTo(new[] { "m-blocked" }), "the locked queue's job comes back later");
             Assert.That((await host.Store.GetAsync(ok.Id))!.Status, Is.EqualTo(JobStatus.Succeeded));
             Assert.That(direct!.Message, Does.Contain("locked queue").And.Contain("JOB_RUNNER=aws-lambda"));
@@ -259,7 +259,7 @@ public sealed class LambdaEventProcessorTests : LambdaTestBase
     /// <summary>A RequestResponse invocation through serverless-offline: the answer the Node handler relays.</summary>
     private static async Task<(string Body, string? FunctionError)> InvokeSynchronouslyAsync(RunnerHost host, string eventJson)
     {
-        var runner = (AwsLambdaJobRunner)host.Runner;
-        return await runner.Invoker.InvokeRequestResponseAsync(Encoding.UTF8.GetBytes(eventJson), CancellationToken.None);
+        var transport = host.Services.GetRequiredService<AwsLambdaTransport>();
+        return await transport.Invoker.InvokeRequestResponseAsync(Encoding.UTF8.GetBytes(eventJson), CancellationToken.None);
     }
 }

@@ -27,7 +27,7 @@ public abstract class LambdaTestBase : RunnerTestBase
     protected override void AddRunner(JobRunnersBuilder jobs)
     {
         jobs.AddAwsLambdaRunner();
-        OtherRunner.Register(jobs);
+        OtherTransport.Register(jobs);
         jobs.Services.AddHostedService<ForwardTarget>();
         jobs.AddJob<ProbePayload>(
             SlowRetryJob,

@@ -45,8 +45,8 @@ public sealed class SqsQueueAttributesTests
     {
         Assert.Multiple(() =>
         {
-            Assert.That(AwsSqsJobRunner.FifoGroupId("send report:é"), Is.EqualTo("send_report:_"));
-            Assert.That(AwsSqsJobRunner.FifoGroupId(new string('q', 200)), Has.Length.EqualTo(128));
+            Assert.That(AwsSqsTransport.FifoGroupId("send report:é"), Is.EqualTo("send_report:_"));
+            Assert.That(AwsSqsTransport.FifoGroupId(new string('q', 200)), Has.Length.EqualTo(128));
         });
     }
 }

@@ -3,11 +3,13 @@ namespace JobRunners;
 /// <summary>
 /// The part of a runner that is specific to its backend: hand a job or a task over to it. Register an implementation
 /// with <see cref="JobRunnersBuilder.AddRunner{TTransport}(string, Action{Microsoft.Extensions.DependencyInjection.IServiceCollection}?, Action{Microsoft.Extensions.DependencyInjection.IServiceCollection}?)"/>:
-/// the core's dispatcher does everything else, the same for every runner: it validates the payload, writes the
-/// row first, marks it dispatched once the transport accepted it, and keeps it for the outbox when the transport
-/// refused it; maintenance re-sends rows whose message was lost, and rescues rows whose worker died. Whatever
-/// consumes the backend runs each job with <see cref="JobExecutor.ExecuteJobAsync"/> (the claim there makes a
-/// duplicate delivery harmless) and each task with <see cref="JobExecutor.ExecuteTaskAsync"/>.
+/// the core's dispatcher, the application's <see cref="IJobRunner"/>, does everything else, the same for every
+/// runner: it validates the payload, writes the row first, marks it dispatched once the transport accepted it, and
+/// keeps it for the outbox when the transport refused it; maintenance re-sends rows whose message was lost, and
+/// rescues rows whose worker died. Whatever consumes the backend runs each job with
+/// <see cref="JobExecutor.ExecuteJobAsync"/> (the claim there makes a duplicate delivery harmless) and each task with
+/// <see cref="JobExecutor.ExecuteTaskAsync"/>. A transport whose backend is the store itself can also write the rows
+/// (<see cref="IJobRowWriter"/>).
 /// </summary>
 public interface IJobTransport
 {
@@ -26,19 +28,58 @@ public interface IJobTransport
 
     /// <summary>Hands a task over to the backend. Throw when the backend did not take it: the caller sees the error.</summary>
     ValueTask SendTaskAsync(PreparedTask task, CancellationToken cancellationToken);
-}
 
-/// <summary>What a backend guarantees, which decides what the core does around its sends.</summary>
-/// <param name="MaxNativeDelay">
-/// The longest delay the backend holds a message for before delivering it; a job due later waits in its row and is
-/// sent when it comes due. Zero (the default): every delayed job waits in its row.
-/// </param>
-/// <param name="MessagesCanBeLost">
-/// True (the default) when a message the backend accepted may still never be delivered (a purge, an expiry, a
-/// restart): maintenance then sends a row again that stayed queued and unclaimed past <c>RedeliverAfter</c>.
-/// </param>
-public sealed record JobTransportTraits(TimeSpan MaxNativeDelay, bool MessagesCanBeLost)
-{
-    /// <summary>No native delay; messages can be lost.</summary>
-    public static JobTransportTraits Default { get; } = new(TimeSpan.Zero, true);
+    /// <summary>
+    /// Hands many job rows over (a batch dispatch, or maintenance sending rows again); returns one entry per job, in
+    /// order: null where the backend took it, the error where it did not. The default calls
+    /// <see cref="SendJobAsync"/> for each; implement it to use the backend's batch call.
+    /// </summary>
+    /// <param name="jobs">The queued rows.</param>
+    /// <param name="redelivery">
+    /// True when maintenance hands the rows over again (rescued after a dead worker, never accepted, lost, or
+    /// adopted from another runner); a backend that can put them ahead of its backlog may, so a rescued attempt keeps
+    /// its row's place.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the sends.</param>
+    async ValueTask<IReadOnlyList<Exception?>> SendJobsAsync(IReadOnlyList<JobRequest> jobs, bool redelivery, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        var errors = new Exception?[jobs.Count];
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            try
+            {
+                await SendJobAsync(jobs[i], cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                errors[i] = ex;
+            }
+        }
+
+        return errors;
+    }
+
+    /// <summary>
+    /// Hands many tasks over; returns one entry per task, in order: null where the backend took it, the error where it
+    /// did not. The default calls <see cref="SendTaskAsync"/> for each; implement it to use the backend's batch call.
+    /// </summary>
+    async ValueTask<IReadOnlyList<Exception?>> SendTasksAsync(IReadOnlyList<PreparedTask> tasks, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tasks);
+        var errors = new Exception?[tasks.Count];
+        for (var i = 0; i < tasks.Count; i++)
+        {
+            try
+            {
+                await SendTaskAsync(tasks[i], cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                errors[i] = ex;
+            }
+        }
+
+        return errors;
+    }
 }

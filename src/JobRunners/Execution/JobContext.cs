@@ -9,8 +9,8 @@ internal sealed class JobContext : TaskContext, IJobContext
     private readonly string _workerId;
     private readonly LeaseKeeper.Lease _lease;
 
-    public JobContext(JobRequest job, IJobStore store, string workerId, ILogger logger, Func<IJobRunner> runner, LeaseKeeper.Lease lease, CancellationToken cancellationToken)
-        : base(job.JobType, logger, runner, cancellationToken)
+    public JobContext(JobRequest job, IJobStore store, string workerId, ILogger logger, IServiceProvider services, LeaseKeeper.Lease lease, CancellationToken cancellationToken)
+        : base(job.JobType, logger, services, cancellationToken)
     {
         JobId = job.Id;
         QueueName = job.QueueName;

@@ -23,7 +23,6 @@ public sealed partial class JobExecutor : IDisposable
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
-    private readonly Func<IJobRunner> _runner;
     private readonly LeaseKeeper _leases;
     private readonly JobCompleter _completer;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Prefix, string Name), ILogger> _namedLoggers = new();
@@ -39,7 +38,6 @@ public sealed partial class JobExecutor : IDisposable
         _time = time;
         _loggers = loggers;
         _logger = loggers.CreateLogger<JobExecutor>();
-        _runner = services.GetRequiredService<IJobRunner>;
         _leases = new LeaseKeeper(store, _options.WorkerId, time, _logger);
         _completer = new JobCompleter(store, _logger);
         ServedJobTypes = [.. registry.JobNames, .. registry.TaskNames.Select(TaskRows.JobType)];
@@ -135,16 +133,17 @@ public sealed partial class JobExecutor : IDisposable
     public async ValueTask ExecuteTaskAsync(PreparedTask task, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(task);
-        var context = new TaskContext(task.Name, LoggerFor("JobRunners.Tasks.", task.Name), _runner, cancellationToken);
+        var logger = LoggerFor("JobRunners.Tasks.", task.Name);
         if (!task.Definition.InScope)
         {
-            await task.Definition.RunAsync(task.Payload, _services, context, cancellationToken).ConfigureAwait(false);
+            await task.Definition.RunAsync(task.Payload, _services, new TaskContext(task.Name, logger, _services, cancellationToken), cancellationToken).ConfigureAwait(false);
             return;
         }
 
         var scope = _services.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
         {
+            var context = new TaskContext(task.Name, logger, scope.ServiceProvider, cancellationToken);
             await task.Definition.RunAsync(task.Payload, scope.ServiceProvider, context, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -154,12 +153,14 @@ public sealed partial class JobExecutor : IDisposable
 
     private async ValueTask<(Exception? Error, string? Result)> RunJobAsync(JobRequest job, JobDefinition? definition, LeaseKeeper.Lease lease, CancellationToken token)
     {
-        var context = new JobContext(job, _store, WorkerId, LoggerFor("JobRunners.Jobs.", job.JobType), _runner, lease, token);
+        var logger = LoggerFor("JobRunners.Jobs.", job.JobType);
+        JobContext? context = null;
         try
         {
             var handler = definition ?? _registry.GetJob(job.JobType);
             if (!handler.InScope)
             {
+                context = new JobContext(job, _store, WorkerId, logger, _services, lease, token);
                 await handler.RunAsync(job.Payload, _services, context, token).ConfigureAwait(false);
                 return (null, context.Result);
             }
@@ -167,6 +168,7 @@ public sealed partial class JobExecutor : IDisposable
             var scope = _services.CreateAsyncScope();
             await using (scope.ConfigureAwait(false))
             {
+                context = new JobContext(job, _store, WorkerId, logger, scope.ServiceProvider, lease, token);
                 await handler.RunAsync(job.Payload, scope.ServiceProvider, context, token).ConfigureAwait(false);
             }
 
@@ -176,7 +178,7 @@ public sealed partial class JobExecutor : IDisposable
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            return (ex, context.Result);
+            return (ex, context?.Result);
         }
     }
 

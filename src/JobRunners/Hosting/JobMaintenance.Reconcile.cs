@@ -8,10 +8,10 @@ namespace JobRunners;
 /// The reconciler: the row is the one authority, so a queued row nobody will claim is sent again through this
 /// process's runner. Three kinds, found by what the runner says about itself, not by its type:
 /// <list type="bullet">
-/// <item><b>Lost messages</b> (<see cref="JobRunnerBase.MessagesCanBeLost"/>): a row marked dispatched, due and
+/// <item><b>Lost messages</b> (<see cref="JobTransportTraits.MessagesCanBeLost"/>): a row marked dispatched, due and
 /// unclaimed for <see cref="JobRunnersOptions.RedeliverAfter"/>; its message was lost, purged, expired or
 /// dead-lettered.</item>
-/// <item><b>Hidden retries</b> (<see cref="JobRunnerBase.SendsOnlyDueRows"/>): a row marked dispatched before it was
+/// <item><b>Hidden retries</b> (<see cref="JobTransportTraits.SendsOnlyDueRows"/>): a row marked dispatched before it was
 /// due was marked by a late write after a fast worker had already handed its retry back; sent as soon as due.</item>
 /// <item><b>Adoption</b> (<see cref="JobRunnersOptions.AdoptOtherRunners"/>): a queued row another runner accepted
 /// (a switch of <c>JOB_RUNNER</c> left its message on a backend nobody reads). Sent once the active runner can hold
@@ -21,12 +21,12 @@ namespace JobRunners;
 /// </content>
 public sealed partial class JobMaintenance
 {
-    private async ValueTask<(int Redelivered, int Adopted)> ReconcileAsync(JobRunnerBase runner, DateTimeOffset now, CancellationToken cancellationToken)
+    private async ValueTask<(int Redelivered, int Adopted)> ReconcileAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var redelivered = 0;
-        if (runner.SendsOnlyDueRows)
+        if (_runner.Traits.SendsOnlyDueRows)
         {
-            var (sent, refused) = await SendEachPageAsync(runner, new QueuedQuery { Runner = runner.Name, DueBy = now, DispatchedBeforeDue = true }, "was marked dispatched before it was due (a retry hidden by a late dispatch mark)", HostingLog.HiddenRetriesResent, cancellationToken).ConfigureAwait(false);
+            var (sent, refused) = await SendEachPageAsync(new QueuedQuery { Runner = _runner.Name, DueBy = now, DispatchedBeforeDue = true }, "was marked dispatched before it was due (a retry hidden by a late dispatch mark)", HostingLog.HiddenRetriesResent, cancellationToken).ConfigureAwait(false);
             redelivered += sent;
             if (refused)
             {
@@ -34,9 +34,9 @@ public sealed partial class JobMaintenance
             }
         }
 
-        if (runner.MessagesCanBeLost && _options.RedeliverAfter > TimeSpan.Zero)
+        if (_runner.Traits.MessagesCanBeLost && _options.RedeliverAfter > TimeSpan.Zero)
         {
-            var (sent, refused) = await SendEachPageAsync(runner, new QueuedQuery { Runner = runner.Name, UnclaimedSince = now - _options.RedeliverAfter }, $"was sent but stayed unclaimed for {_options.RedeliverAfter} (its message was lost, purged, expired or dead-lettered)", HostingLog.LostMessagesResent, cancellationToken).ConfigureAwait(false);
+            var (sent, refused) = await SendEachPageAsync(new QueuedQuery { Runner = _runner.Name, UnclaimedSince = now - _options.RedeliverAfter }, $"was sent but stayed unclaimed for {_options.RedeliverAfter} (its message was lost, purged, expired or dead-lettered)", HostingLog.LostMessagesResent, cancellationToken).ConfigureAwait(false);
             redelivered += sent;
             if (refused)
             {
@@ -44,16 +44,16 @@ public sealed partial class JobMaintenance
             }
         }
 
-        return (redelivered, _options.AdoptOtherRunners ? await AdoptAsync(runner, now, cancellationToken).ConfigureAwait(false) : 0);
+        return (redelivered, _options.AdoptOtherRunners ? await AdoptAsync(now, cancellationToken).ConfigureAwait(false) : 0);
     }
 
-    private async ValueTask<(int Sent, bool Refused)> SendEachPageAsync(JobRunnerBase runner, QueuedQuery query, string reason, Action<ILogger, int, string, string, string> logSent, CancellationToken cancellationToken)
+    private async ValueTask<(int Sent, bool Refused)> SendEachPageAsync(QueuedQuery query, string reason, Action<ILogger, int, string, string, string> logSent, CancellationToken cancellationToken)
     {
         var total = new List<JobRequest>();
         var refused = false;
         await foreach (var page in PagesAsync(query, cancellationToken).ConfigureAwait(false))
         {
-            var (sent, error) = await SendAsync(runner, page, cancellationToken).ConfigureAwait(false);
+            var (sent, error) = await SendAsync(page, cancellationToken).ConfigureAwait(false);
             total.AddRange(sent);
             if (error is not null)
             {
@@ -64,18 +64,18 @@ public sealed partial class JobMaintenance
 
         if (total.Count > 0)
         {
-            logSent(_logger, total.Count, runner.Name, reason, Describe(total));
+            logSent(_logger, total.Count, _runner.Name, reason, Describe(total));
         }
 
         return (total.Count, refused);
     }
 
-    private async ValueTask<int> AdoptAsync(JobRunnerBase runner, DateTimeOffset now, CancellationToken cancellationToken)
+    private async ValueTask<int> AdoptAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var limit = runner.NativeDelayLimit;
+        var limit = _runner.Traits.MaxNativeDelay;
         var query = new QueuedQuery
         {
-            NotRunner = runner.Name,
+            NotRunner = _runner.Name,
             DispatchedOnly = true,
             JobTypes = [.. _registry.JobNames],
             DueBy = limit == TimeSpan.MaxValue ? null : now + limit,
@@ -83,7 +83,7 @@ public sealed partial class JobMaintenance
         var bySource = new SortedDictionary<string, int>(StringComparer.Ordinal);
         await foreach (var page in PagesAsync(query, cancellationToken).ConfigureAwait(false))
         {
-            var (sent, refused) = await SendAsync(runner, page, cancellationToken).ConfigureAwait(false);
+            var (sent, refused) = await SendAsync(page, cancellationToken).ConfigureAwait(false);
             foreach (var row in sent)
             {
                 var source = row.Runner ?? "(none)";
@@ -98,7 +98,7 @@ public sealed partial class JobMaintenance
 
         foreach (var (source, count) in bySource)
         {
-            HostingLog.JobsAdopted(_logger, count, source, runner.Name);
+            HostingLog.JobsAdopted(_logger, count, source, _runner.Name);
         }
 
         return bySource.Values.Sum();

@@ -18,14 +18,14 @@ public sealed partial class JobMaintenance
     private const int SendBatch = 100;
 
     private readonly IJobStore _store;
-    private readonly IJobRunner _runner;
+    private readonly JobDispatcher _runner;
     private readonly JobRegistry _registry;
     private readonly JobRunnersOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<JobMaintenance> _logger;
     private readonly StaleJobHooks _staleHooks;
 
-    internal JobMaintenance(IJobStore store, IJobRunner runner, JobRegistry registry, IOptions<JobRunnersOptions> options, TimeProvider time, ILogger<JobMaintenance> logger, StaleJobHooks staleHooks)
+    internal JobMaintenance(IJobStore store, JobDispatcher runner, JobRegistry registry, IOptions<JobRunnersOptions> options, TimeProvider time, ILogger<JobMaintenance> logger, StaleJobHooks staleHooks)
     {
         _store = store;
         _runner = runner;
@@ -49,40 +49,27 @@ public sealed partial class JobMaintenance
     internal async ValueTask<MaintenanceRound> RunOnceAsync(bool prune, bool reconcile, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        var outbox = _runner as JobRunnerBase;
-        var sweep = await _store.SweepAsync(new SweepRequest { UndispatchedBefore = outbox is null ? null : now - _options.OutboxGrace }, cancellationToken).ConfigureAwait(false);
+        var sweep = await _store.SweepAsync(new SweepRequest { UndispatchedBefore = now - _options.OutboxGrace }, cancellationToken).ConfigureAwait(false);
         await _staleHooks.NotifyAsync(sweep.Rescued, cancellationToken).ConfigureAwait(false);
 
-        var resent = 0;
-        var left = 0;
-        var (redelivered, adopted) = (0, 0);
-        if (outbox is not null)
+        // Rescued rows that are queued again have no dispatched_at: the outbox hands them over with the others.
+        var pending = sweep.Rescued.Where(r => r.Status == JobStatus.Queued).Concat(sweep.Undispatched).ToList();
+        var (sent, refused) = await SendAsync(pending, cancellationToken).ConfigureAwait(false);
+        if (sent.Count > 0)
         {
-            // Rescued rows that are queued again have no dispatched_at: the outbox hands them over with the others.
-            var pending = sweep.Rescued.Where(r => r.Status == JobStatus.Queued).Concat(sweep.Undispatched).ToList();
-            var (sent, refused) = await SendAsync(outbox, pending, cancellationToken).ConfigureAwait(false);
-            resent = sent.Count;
-            left = pending.Count - sent.Count;
-            if (sent.Count > 0)
-            {
-                HostingLog.OutboxResent(_logger, sent.Count, outbox.Name);
-            }
-
-            if (refused is null && reconcile)
-            {
-                (redelivered, adopted) = await ReconcileAsync(outbox, now, cancellationToken).ConfigureAwait(false);
-            }
+            HostingLog.OutboxResent(_logger, sent.Count, _runner.Name);
         }
 
+        var (redelivered, adopted) = refused is null && reconcile ? await ReconcileAsync(now, cancellationToken).ConfigureAwait(false) : (0, 0);
         var pruned = prune ? await PruneAsync(now, cancellationToken).ConfigureAwait(false) : 0;
-        return new MaintenanceRound(sweep.Rescued.Count, resent, left, redelivered, adopted, pruned);
+        return new MaintenanceRound(sweep.Rescued.Count, sent.Count, pending.Count - sent.Count, redelivered, adopted, pruned);
     }
 
     /// <summary>
     /// Sends rows in batches; stops at the first batch with a refusal (the backend is failing: the rest stay queued
     /// for the next round rather than each failing in turn). Returns the rows accepted, and the first refusal.
     /// </summary>
-    private async ValueTask<(List<JobRequest> Sent, Exception? Refused)> SendAsync(JobRunnerBase runner, IReadOnlyList<JobRequest> rows, CancellationToken cancellationToken)
+    private async ValueTask<(List<JobRequest> Sent, Exception? Refused)> SendAsync(IReadOnlyList<JobRequest> rows, CancellationToken cancellationToken)
     {
         var sent = new List<JobRequest>(rows.Count);
         foreach (var batch in rows.Chunk(SendBatch))
@@ -90,7 +77,7 @@ public sealed partial class JobMaintenance
             IReadOnlyList<Exception?> errors;
             try
             {
-                errors = await runner.RedispatchManyAsync(batch, cancellationToken).ConfigureAwait(false);
+                errors = await _runner.RedispatchManyAsync(batch, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -100,7 +87,7 @@ public sealed partial class JobMaintenance
             sent.AddRange(batch.Where((_, i) => errors[i] is null));
             if (errors.Select((e, i) => (e, i)).FirstOrDefault(x => x.e is not null) is ({ } error, var index))
             {
-                HostingLog.RunnerRefusedJob(_logger, error, runner.Name, batch[index].Id, batch[index].JobType);
+                HostingLog.RunnerRefusedJob(_logger, error, _runner.Name, batch[index].Id, batch[index].JobType);
                 return (sent, error);
             }
         }

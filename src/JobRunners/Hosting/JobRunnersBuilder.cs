@@ -75,20 +75,23 @@ public sealed class JobRunnersBuilder
     }
 
     /// <summary>
-    /// Registers a runner under a name, selectable with <c>JOB_RUNNER</c>. Every registered runner's services are
-    /// added; which runner a process uses is read from configuration when the container first needs it, and only
-    /// that runner's hosted services start.
+    /// Registers a runner under a name, selectable with <c>JOB_RUNNER</c>: <typeparamref name="TTransport"/> (built
+    /// from dependency injection, once) hands jobs and tasks to its backend; the core's dispatcher, the application's
+    /// <see cref="IJobRunner"/>, writes rows first, marks them dispatched, keeps refused ones for the outbox, and
+    /// maintenance re-sends lost ones, the same for every runner. Every registered runner's services are added; which
+    /// runner a process uses is read from configuration when the container first needs it, and only that runner's
+    /// hosted services start.
     /// </summary>
+    /// <typeparam name="TTransport">The transport.</typeparam>
     /// <param name="name">The name users set in <c>JOB_RUNNER</c>.</param>
-    /// <param name="factory">Builds the runner.</param>
-    /// <param name="configureServices">Adds what the runner needs; its hosted services start only when it is selected.</param>
+    /// <param name="configureServices">Adds what the transport needs; its hosted services start only when it is selected.</param>
     /// <param name="configureWorker">Adds the consuming side (a hosted worker); it starts only when the runner is selected and this process runs workers.</param>
     /// <exception cref="RegistrationException">The name is empty or already registered.</exception>
-    public JobRunnersBuilder AddRunner(string name, Func<IServiceProvider, IJobRunner> factory, Action<IServiceCollection>? configureServices = null, Action<IServiceCollection>? configureWorker = null)
+    public JobRunnersBuilder AddRunner<TTransport>(string name, Action<IServiceCollection>? configureServices = null, Action<IServiceCollection>? configureWorker = null)
+        where TTransport : class, IJobTransport
     {
-        ArgumentNullException.ThrowIfNull(factory);
         RequireName(name, "runner");
-        if (!_registrations.TryAddRunner(new RunnerDescriptor(name, factory, configureServices, configureWorker)))
+        if (!_registrations.TryAddRunner(new RunnerDescriptor(name, sp => sp.GetRequiredService<TTransport>(), configureServices, configureWorker)))
         {
             throw new RegistrationException($"A runner named '{name}' is already registered.");
         }
@@ -103,28 +106,9 @@ public sealed class JobRunnersBuilder
             RunnerHostedService.AddFor(Services, name, workerOnly: true, configureWorker);
         }
 
-        return this;
-    }
-
-    /// <summary>
-    /// Registers a runner made of a transport of your own: <typeparamref name="TTransport"/> (built from dependency
-    /// injection, once) hands jobs and tasks to your backend; the core's dispatcher writes rows first, marks them
-    /// dispatched, and keeps refused ones for the outbox, as for the shipped runners. Selectable with <c>JOB_RUNNER</c>.
-    /// </summary>
-    /// <typeparam name="TTransport">The transport.</typeparam>
-    /// <param name="name">The name users set in <c>JOB_RUNNER</c>.</param>
-    /// <param name="configureServices">Adds what the transport needs; its hosted services start only when it is selected.</param>
-    /// <param name="configureWorker">Adds the consuming side; it starts only when the runner is selected and this process runs workers.</param>
-    /// <exception cref="RegistrationException">The name is empty or already registered.</exception>
-    public JobRunnersBuilder AddRunner<TTransport>(string name, Action<IServiceCollection>? configureServices = null, Action<IServiceCollection>? configureWorker = null)
-        where TTransport : class, IJobTransport
-    {
+        // After the runner's own registrations, which may build the transport with a factory of their own.
         Services.TryAddSingleton<TTransport>();
-        return AddRunner(
-            name,
-            sp => new TransportJobRunner(name, sp.GetRequiredService<TTransport>(), sp.GetRequiredService<JobRunnerServices>()),
-            configureServices,
-            configureWorker);
+        return this;
     }
 
     /// <summary>Uses a store of your own instead of the one chosen from configuration.</summary>

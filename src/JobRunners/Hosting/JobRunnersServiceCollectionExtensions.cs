@@ -93,27 +93,29 @@ public static class JobRunnersServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
         services.TryAddSingleton<StaleJobHooks>();
-        services.TryAddSingleton(sp => new JobRunnerServices(
-            sp.GetRequiredService<JobRegistry>(),
-            sp.GetRequiredService<IJobStore>(),
-            new Lazy<JobExecutor>(sp.GetRequiredService<JobExecutor>),
-            sp.GetRequiredService<IOptions<JobRunnersOptions>>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>()));
-        services.TryAddSingleton<IJobRunner>(sp =>
+        services.TryAddSingleton(sp =>
         {
             var selected = sp.GetRequiredService<SelectedRunner>();
-            var runner = sp.GetRequiredService<JobRunnersRegistrations>().Runners[selected.Name].Factory(sp);
-            var check = runner.CheckConfiguration();
-            return check.FullyConfigured ? runner : throw new RunnerNotConfiguredException(check);
+            var transport = sp.GetRequiredService<JobRunnersRegistrations>().Runners[selected.Name].Transport(sp);
+            var dispatcher = new JobDispatcher(
+                selected.Name,
+                transport,
+                sp.GetRequiredService<JobRegistry>(),
+                sp.GetRequiredService<IJobStore>(),
+                sp.GetRequiredService<IOptions<JobRunnersOptions>>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<JobDispatcher>>());
+            var check = dispatcher.CheckConfiguration();
+            return check.FullyConfigured ? dispatcher : throw new RunnerNotConfiguredException(check);
         });
+        services.TryAddSingleton<IJobRunner>(sp => sp.GetRequiredService<JobDispatcher>());
 
         // Startup runs before the runners' hosted services (added by the runners after this) so migrations and
         // checks come first.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, JobRunnersStartup>());
         services.TryAddSingleton(sp => new JobMaintenance(
             sp.GetRequiredService<IJobStore>(),
-            sp.GetRequiredService<IJobRunner>(),
+            sp.GetRequiredService<JobDispatcher>(),
             sp.GetRequiredService<JobRegistry>(),
             sp.GetRequiredService<IOptions<JobRunnersOptions>>(),
             sp.GetRequiredService<TimeProvider>(),

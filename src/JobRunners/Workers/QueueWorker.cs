@@ -20,18 +20,27 @@ public abstract class QueueWorker<TMessage> : BackgroundService
     private readonly SemaphoreSlim _slots;
 
     /// <summary>Creates the worker.</summary>
-    protected QueueWorker(JobRunnerServices services, QueueWorkerOptions options, ILogger logger)
+    /// <param name="executor">Runs the received jobs and tasks.</param>
+    /// <param name="time">The clock for retry delays, heartbeats and backoff.</param>
+    /// <param name="options">The worker settings.</param>
+    /// <param name="logger">The logger.</param>
+    protected QueueWorker(JobExecutor executor, TimeProvider time, QueueWorkerOptions options, ILogger logger)
     {
-        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(executor);
+        ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(options);
-        Services = services;
+        Executor = executor;
+        Time = time;
         Options = options;
         Logger = logger;
         _slots = new SemaphoreSlim(options.Concurrency, options.Concurrency);
     }
 
-    /// <summary>The core services.</summary>
-    protected JobRunnerServices Services { get; }
+    /// <summary>Runs the received jobs and tasks.</summary>
+    protected JobExecutor Executor { get; }
+
+    /// <summary>The clock.</summary>
+    protected TimeProvider Time { get; }
 
     /// <summary>The worker settings.</summary>
     protected QueueWorkerOptions Options { get; }
@@ -170,7 +179,7 @@ public abstract class QueueWorker<TMessage> : BackgroundService
         IReadOnlyList<Task<JobOutcome>> outcomes;
         try
         {
-            outcomes = await Services.Executor.ExecuteEnvelopesAsync(messages.Select(GetBody).ToList(), default, _interrupt.Token).ConfigureAwait(false);
+            outcomes = await Executor.ExecuteEnvelopesAsync(messages.Select(GetBody).ToList(), default, _interrupt.Token).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // The messages stay on the queue and are delivered again when their visibility lapses.
         catch (Exception ex)
@@ -225,7 +234,7 @@ public abstract class QueueWorker<TMessage> : BackgroundService
                 // handler takes it meanwhile and this one does not spin on it.
                 return RetryLaterAsync(message, Options.UnservedDelayAfter(DeliveryCount(message)), CancellationToken.None);
             default:
-                TimeSpan? delay = outcome.RetryAt is { } at ? Max(at - Services.TimeProvider.GetUtcNow(), TimeSpan.Zero) : null;
+                TimeSpan? delay = outcome.RetryAt is { } at ? Max(at - Time.GetUtcNow(), TimeSpan.Zero) : null;
                 return RetryLaterAsync(message, delay, CancellationToken.None);
         }
     }
@@ -246,7 +255,7 @@ public abstract class QueueWorker<TMessage> : BackgroundService
         {
             while (true)
             {
-                await Task.Delay(Options.EffectiveHeartbeat, Services.TimeProvider, stop).ConfigureAwait(false);
+                await Task.Delay(Options.EffectiveHeartbeat, Time, stop).ConfigureAwait(false);
                 foreach (var (message, gate) in _inFlight.ToArray())
                 {
                     try
@@ -289,7 +298,7 @@ public abstract class QueueWorker<TMessage> : BackgroundService
         }
 
         var all = Task.WhenAll(running);
-        if (await Task.WhenAny(all, Task.Delay(Options.ShutdownTimeout, Services.TimeProvider)).ConfigureAwait(false) != all)
+        if (await Task.WhenAny(all, Task.Delay(Options.ShutdownTimeout, Time)).ConfigureAwait(false) != all)
         {
             // Counted in messages, as the line says: each running task is a whole received batch.
             WorkerLog.ShutdownTimedOut(Logger, InFlightCount, QueueDescription, Options.ShutdownTimeout);
@@ -301,7 +310,7 @@ public abstract class QueueWorker<TMessage> : BackgroundService
     private Task PauseAsync(TimeSpan backoff, CancellationToken cancellationToken)
     {
         var jittered = TimeSpan.FromMilliseconds(backoff.TotalMilliseconds * (0.8 + (0.4 * Random.Shared.NextDouble())));
-        return Task.Delay(jittered, Services.TimeProvider, cancellationToken);
+        return Task.Delay(jittered, Time, cancellationToken);
     }
 
     private TimeSpan Next(TimeSpan backoff) => Max(Options.MinBackoff, TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, Options.MaxBackoff.Ticks)));

@@ -18,7 +18,7 @@ public sealed class DispatchInputTests : RunnerTestBase
     protected override string RunnerName => "thread-pool";
 
     protected override void AddRunner(JobRunnersBuilder jobs) =>
-        jobs.AddRunner("thread-pool", sp => new ThreadPoolJobRunner(sp.GetRequiredService<JobRunnerServices>()));
+        jobs.AddRunner<ThreadPoolTransport>("thread-pool");
 
     protected override void AddSettings(IDictionary<string, string?> settings)
     {

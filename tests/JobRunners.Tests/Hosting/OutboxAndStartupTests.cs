@@ -15,7 +15,7 @@ public sealed class OutboxAndStartupTests : RunnerTestBase
     protected override string RunnerName => "thread-pool";
 
     protected override void AddRunner(JobRunnersBuilder jobs) =>
-        jobs.AddRunner("thread-pool", sp => new ThreadPoolJobRunner(sp.GetRequiredService<JobRunnerServices>()) { FailNextSends = 2 });
+        jobs.AddRunner<FlakyThreadPoolTransport>("thread-pool");
 
     [Test]
     public async Task DispatchJob_BackendDown_ThrowsWithRowIdAndOutboxDeliversLater()
@@ -71,7 +71,7 @@ public sealed class OutboxAndStartupTests : RunnerTestBase
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["JOB_RUNNER"] = "picky" });
-        builder.Services.AddJobRunners(builder.Configuration, jobs => jobs.AddRunner("picky", _ => new PickyRunner()));
+        builder.Services.AddJobRunners(builder.Configuration, jobs => jobs.AddRunner<PickyTransport>("picky"));
         using var host = builder.Build();
 
         var error = await Assert.ThrowsAsync<RunnerNotConfiguredException>(() => host.StartAsync());
@@ -97,20 +97,18 @@ public sealed class OutboxAndStartupTests : RunnerTestBase
         Assert.That(error!.Failures, Has.Some.Contain("Lease").And.Some.Contain("MaxAttempts"));
     }
 
-    private sealed class PickyRunner : IJobRunner
+    private sealed class PickyTransport : IJobTransport
     {
-        public string Name => "picky";
-
-        public RunnerConfiguration CheckConfiguration() => new("picky",
+        public RunnerConfiguration CheckConfiguration(string runnerName) => new(runnerName,
         [
             new MissingSetting("PICKY_URL", "the endpoint to send to"),
             new MissingSetting("PICKY_TOKEN", "the access token"),
         ]);
 
-        public ValueTask<JobRequest> DispatchJobAsync(string jobType, object payload, DispatchOptions? options = null, CancellationToken cancellationToken = default) =>
+        public ValueTask SendJobAsync(JobRequest job, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("not configured");
 
-        public ValueTask DispatchTaskAsync(string taskName, object payload, CancellationToken cancellationToken = default) =>
+        public ValueTask SendTaskAsync(PreparedTask task, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("not configured");
     }
 }

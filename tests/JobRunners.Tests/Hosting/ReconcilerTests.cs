@@ -8,7 +8,7 @@ using NUnit.Framework;
 namespace JobRunners.Tests.Hosting;
 
 /// <summary>
-/// The maintenance round's outbox and reconciler on a fake clock, over a real SQLite store, with a runner that
+/// The maintenance round's outbox and reconciler on a fake clock, over a real SQLite store, with a transport that
 /// records what it is handed (nothing runs, so each round's sends are exactly what the rules say).
 /// </summary>
 [TestFixture]
@@ -42,7 +42,7 @@ public sealed class ReconcilerTests
     [Test]
     public async Task Finding10_LambdaRetryHandedBackToOutbox_SentByTheFirstRoundOnceDue()
     {
-        var (maintenance, store, runner) = await StartAsync(new RecordingRunner.Traits(SendsOnlyDueRows: true));
+        var (maintenance, store, runner) = await StartAsync(new JobTransportTraits { SendsOnlyDueRows = true });
         var row = await InsertAsync(store, dispatched: true);
 
         // The function ran attempt 1 and handed the retry back to the outbox, due in 2 s: well inside the 30 s grace.
@@ -62,7 +62,7 @@ public sealed class ReconcilerTests
     [Test]
     public async Task Finding01_SentButUnclaimedForRedeliverAfter_SentAgainOnce()
     {
-        var (maintenance, store, runner) = await StartAsync(new RecordingRunner.Traits());
+        var (maintenance, store, runner) = await StartAsync(JobTransportTraits.Default);
         var row = await InsertAsync(store, dispatched: true);
 
         _time.Advance(TimeSpan.FromMinutes(14));
@@ -81,7 +81,7 @@ public sealed class ReconcilerTests
     [Test]
     public async Task Reconcile_RetryDueLaterThanItsSend_WindowCountsFromWhenItWasDue()
     {
-        var (maintenance, store, runner) = await StartAsync(new RecordingRunner.Traits());
+        var (maintenance, store, runner) = await StartAsync(JobTransportTraits.Default);
         var row = await InsertAsync(store, dispatched: true);
         await store.ClaimOneAsync(row.Id, "sqs-worker", TimeSpan.FromMinutes(1));
         await store.CompleteOneAsync(row.Id, "sqs-worker", JobOutcome.Retry(_time.GetUtcNow().AddMinutes(20), "boom"));
@@ -99,7 +99,7 @@ public sealed class ReconcilerTests
     [Test]
     public async Task Reconcile_RowMarkedBeforeItWasDue_SentOnceDueWhenRunnerSendsOnlyDueRows()
     {
-        var (maintenance, store, runner) = await StartAsync(new RecordingRunner.Traits(SendsOnlyDueRows: true));
+        var (maintenance, store, runner) = await StartAsync(new JobTransportTraits { SendsOnlyDueRows = true });
         var row = await InsertAsync(store, dispatched: true, runAt: _time.GetUtcNow().AddSeconds(5));
 
         await maintenance.RunOnceAsync();
@@ -113,7 +113,7 @@ public sealed class ReconcilerTests
     [Test]
     public async Task Reconcile_RowsAreTheQueue_DispatchedRowsNeverSentAgain()
     {
-        var (maintenance, store, runner) = await StartAsync(new RecordingRunner.Traits(AcceptsOnWrite: true));
+        var (maintenance, store, runner) = await StartAsync(new JobTransportTraits { AcceptsOnWrite = true, MessagesCanBeLost = false });
         await InsertAsync(store, dispatched: true);
 
         _time.Advance(TimeSpan.FromHours(2));
@@ -126,7 +126,7 @@ public sealed class ReconcilerTests
     public async Task Finding16_RowsAnotherRunnerAccepted_AdoptedOnceTheRunnerCanHoldThem()
     {
         // Re-sending lost messages off, so the second round's sends are adoptions only.
-        var (maintenance, store, runner) = await StartAsync(new RecordingRunner.Traits(MaxNativeDelay: TimeSpan.FromMinutes(15)), ("JobRunners:RedeliverAfter", "00:00:00"));
+        var (maintenance, store, runner) = await StartAsync(new JobTransportTraits { MaxNativeDelay = TimeSpan.FromMinutes(15) }, ("JobRunners:RedeliverAfter", "00:00:00"));
         var due = await InsertAsync(store, dispatched: true, runner: "azure-queue");
         var soon = await InsertAsync(store, dispatched: true, runner: "azure-queue", runAt: _time.GetUtcNow().AddMinutes(10));
         var later = await InsertAsync(store, dispatched: true, runner: "azure-queue", runAt: _time.GetUtcNow().AddHours(2));
@@ -136,7 +136,7 @@ public sealed class ReconcilerTests
 
         Assert.That(runner.Sent, Is.EqualTo(new[] { due.Id, soon.Id }), "held with its delay where the backend can");
         Assert.That(round.Adopted, Is.EqualTo(2));
-        Assert.That((await store.GetAsync(due.Id))!.Runner, Is.EqualTo(RecordingRunner.RunnerName));
+        Assert.That((await store.GetAsync(due.Id))!.Runner, Is.EqualTo(RecordingTransport.RunnerName));
         Assert.That((await store.GetAsync(otherType.Id))!.Runner, Is.EqualTo("azure-queue"), "a type this process cannot run is left for one that can");
 
         _time.Advance(TimeSpan.FromHours(2));
@@ -147,7 +147,7 @@ public sealed class ReconcilerTests
     [Test]
     public async Task Reconcile_AdoptOtherRunnersOff_LeavesTheirRows()
     {
-        var (maintenance, store, runner) = await StartAsync(new RecordingRunner.Traits(), ("JobRunners:AdoptOtherRunners", "false"));
+        var (maintenance, store, runner) = await StartAsync(JobTransportTraits.Default, ("JobRunners:AdoptOtherRunners", "false"));
         await InsertAsync(store, dispatched: true, runner: "aws-sqs");
 
         await maintenance.RunOnceAsync();
@@ -163,11 +163,11 @@ public sealed class ReconcilerTests
         Assert.That(problems, Has.Some.Contains("RedeliverAfter"));
     }
 
-    private async Task<(JobMaintenance Maintenance, IJobStore Store, RecordingRunner Runner)> StartAsync(RecordingRunner.Traits traits, params (string Key, string Value)[] settings)
+    private async Task<(JobMaintenance Maintenance, IJobStore Store, RecordingTransport Runner)> StartAsync(JobTransportTraits traits, params (string Key, string Value)[] settings)
     {
         var values = new Dictionary<string, string?>
         {
-            ["JOB_RUNNER"] = RecordingRunner.RunnerName,
+            ["JOB_RUNNER"] = RecordingTransport.RunnerName,
             ["JobRunners:Sqlite:Path"] = _path,
         };
         foreach (var (key, value) in settings)
@@ -177,16 +177,17 @@ public sealed class ReconcilerTests
 
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(_time);
+        services.AddSingleton(new RecordingTransport(traits));
         services.AddJobRunners(new ConfigurationBuilder().AddInMemoryCollection(values).Build(), jobs => jobs
-            .AddRunner(RecordingRunner.RunnerName, sp => new RecordingRunner(sp.GetRequiredService<JobRunnerServices>(), traits))
+            .AddRunner<RecordingTransport>(RecordingTransport.RunnerName)
             .AddJob<string>(Job, (_, _, _) => ValueTask.CompletedTask));
         _services = services.BuildServiceProvider();
         var store = _services.GetRequiredService<IJobStore>();
         await store.MigrateAsync();
-        return (_services.GetRequiredService<JobMaintenance>(), store, (RecordingRunner)_services.GetRequiredService<IJobRunner>());
+        return (_services.GetRequiredService<JobMaintenance>(), store, _services.GetRequiredService<RecordingTransport>());
     }
 
-    private static async Task<JobRequest> InsertAsync(IJobStore store, bool dispatched, string runner = RecordingRunner.RunnerName, DateTimeOffset? runAt = null, string jobType = Job)
+    private static async Task<JobRequest> InsertAsync(IJobStore store, bool dispatched, string runner = RecordingTransport.RunnerName, DateTimeOffset? runAt = null, string jobType = Job)
     {
         var inserted = await store.InsertAsync(new NewJobRequest
         {

@@ -4,10 +4,10 @@ using Amazon.SQS.Model;
 
 namespace JobRunners.Runners.AwsSqs;
 
-/// <summary>Batch dispatch: SendMessageBatch calls of at most ten entries within the size budget, a result per item.</summary>
-internal sealed partial class AwsSqsJobRunner
+/// <content>Batch dispatch: SendMessageBatch calls of at most ten entries within the size budget, a result per item.</content>
+internal sealed partial class AwsSqsTransport
 {
-    protected override async ValueTask<IReadOnlyList<Exception?>> SendJobsAsync(IReadOnlyList<JobRequest> jobs, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<Exception?>> SendJobsAsync(IReadOnlyList<JobRequest> jobs, bool redelivery, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(jobs);
         var messages = jobs.Select(ForJob).ToList();
@@ -18,7 +18,7 @@ internal sealed partial class AwsSqsJobRunner
         return errors;
     }
 
-    protected override async ValueTask<IReadOnlyList<Exception?>> SendTasksAsync(IReadOnlyList<PreparedTask> tasks, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<Exception?>> SendTasksAsync(IReadOnlyList<PreparedTask> tasks, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tasks);
         var errors = new Exception?[tasks.Count];

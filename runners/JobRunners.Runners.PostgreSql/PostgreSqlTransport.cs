@@ -8,25 +8,31 @@ namespace JobRunners.Runners.PostgreSql;
 /// <summary>
 /// <c>JOB_RUNNER=postgres</c>: the <c>job_request</c> table of the PostgreSQL store is the queue. Writing a job's
 /// row is the enqueue (delays are native: <c>run_at</c>), in one statement with the NOTIFY that wakes idle workers
-/// in every process. Tasks are rows too (durable tasks, see <see cref="TaskRows"/>), written the same way.
+/// in every process (<see cref="IJobRowWriter"/>). Tasks are rows too (durable tasks, see <see cref="TaskRows"/>),
+/// written the same way. A row handed over again only needs its wake-up.
 /// </summary>
-internal sealed partial class PostgreSqlJobRunner : JobRunnerBase
+internal sealed partial class PostgreSqlTransport : IJobTransport, IJobRowWriter
 {
     public const string RunnerName = "postgres";
 
     private readonly PostgreSqlRunnerOptions _options;
     private readonly PostgreSqlJobStore? _store;
+    private readonly JobRegistry _registry;
+    private readonly JobRunnersOptions _shared;
+    private readonly TimeProvider _time;
     private readonly LocalWakeups _local;
-    private readonly ILogger<PostgreSqlJobRunner> _logger;
+    private readonly ILogger<PostgreSqlTransport> _logger;
 
-    public PostgreSqlJobRunner(JobRunnerServices services, IOptions<PostgreSqlRunnerOptions> options, LocalWakeups local)
-        : base(services)
+    public PostgreSqlTransport(IOptions<PostgreSqlRunnerOptions> options, IJobStore store, JobRegistry registry, IOptions<JobRunnersOptions> shared, TimeProvider time, LocalWakeups local, ILogger<PostgreSqlTransport> logger)
     {
         _options = options.Value;
-        _store = services.Store as PostgreSqlJobStore;
+        _store = store as PostgreSqlJobStore;
+        _registry = registry;
+        _shared = shared.Value;
+        _time = time;
         _local = local;
-        _logger = services.LoggerFactory.CreateLogger<PostgreSqlJobRunner>();
-        var clashing = services.Registry.JobNames.Where(TaskRows.IsTask).Order(StringComparer.Ordinal).ToList();
+        _logger = logger;
+        var clashing = registry.JobNames.Where(TaskRows.IsTask).Order(StringComparer.Ordinal).ToList();
         if (clashing.Count > 0)
         {
             throw new RegistrationException(
@@ -34,19 +40,16 @@ internal sealed partial class PostgreSqlJobRunner : JobRunnerBase
         }
     }
 
-    public override string Name => RunnerName;
-
     /// <summary>The PostgreSQL store; only null when the configuration check fails, which stops startup first.</summary>
-    internal PostgreSqlJobStore Store => _store ?? throw new RunnerNotConfiguredException(CheckConfiguration());
+    internal PostgreSqlJobStore Store => _store ?? throw new RunnerNotConfiguredException(CheckConfiguration(RunnerName));
 
     /// <summary>The NOTIFY channel workers listen on.</summary>
     internal string Channel => _options.Channel ?? Store.DefaultChannel;
 
-    protected override bool AcceptsOnWrite => true;
+    /// <summary>The row is the queue, <c>run_at</c> holds any delay, and workers find queued rows by polling.</summary>
+    public JobTransportTraits Traits { get; } = new() { AcceptsOnWrite = true, MaxNativeDelay = TimeSpan.MaxValue, MessagesCanBeLost = false };
 
-    protected override TimeSpan MaxNativeDelay => TimeSpan.MaxValue;
-
-    public override RunnerConfiguration CheckConfiguration()
+    public RunnerConfiguration CheckConfiguration(string runnerName)
     {
         var missing = PostgreSqlRunnerSettings.Check(_options);
         if (_store is null)
@@ -57,7 +60,7 @@ internal sealed partial class PostgreSqlJobRunner : JobRunnerBase
                 "e.g. Host=db;Username=app;Password=...;Database=app (environment: ConnectionStrings__JobRunners)."));
         }
 
-        var unknown = _options.JobTypes.Where(name => !Services.Registry.HasJob(name) && !Services.Registry.HasTask(name)).ToList();
+        var unknown = _options.JobTypes.Where(name => !_registry.HasJob(name) && !_registry.HasTask(name)).ToList();
         if (unknown.Count > 0)
         {
             missing.Add(new MissingSetting(
@@ -65,12 +68,12 @@ internal sealed partial class PostgreSqlJobRunner : JobRunnerBase
                 $"names {string.Join(", ", unknown.Select(n => $"'{n}'"))}, which this process does not register as a job or task; a worker runs only what it registers."));
         }
 
-        return new RunnerConfiguration(Name, missing);
+        return new RunnerConfiguration(runnerName, missing);
     }
 
-    protected override ValueTask SendJobAsync(JobRequest job, CancellationToken cancellationToken) => AnnounceAsync([job], cancellationToken);
+    public ValueTask SendJobAsync(JobRequest job, CancellationToken cancellationToken) => AnnounceAsync([job], cancellationToken);
 
-    protected override async ValueTask<IReadOnlyList<Exception?>> SendJobsAsync(IReadOnlyList<JobRequest> jobs, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<Exception?>> SendJobsAsync(IReadOnlyList<JobRequest> jobs, bool redelivery, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(jobs);
         await AnnounceAsync(jobs, cancellationToken).ConfigureAwait(false);
@@ -79,7 +82,7 @@ internal sealed partial class PostgreSqlJobRunner : JobRunnerBase
 
     private async ValueTask AnnounceAsync(IReadOnlyList<JobRequest> jobs, CancellationToken cancellationToken)
     {
-        var messages = WakeMessage.For(jobs, Services.TimeProvider.GetUtcNow());
+        var messages = WakeMessage.For(jobs, _time.GetUtcNow());
         if (!_options.Listen)
         {
             _local.Publish(messages);

@@ -8,35 +8,39 @@ namespace JobRunners.Runners.Synchronous;
 /// <see cref="IJobRunner.DispatchTaskAsync"/> runs the task and lets its exception reach the caller. A job delayed
 /// into the future is not run at dispatch: its row waits, and the outbox runs it once due.
 /// </summary>
-internal sealed class SynchronousJobRunner : JobRunnerBase
+internal sealed class SynchronousTransport : IJobTransport
 {
     public const string RunnerName = "sync";
 
+    private readonly JobExecutor _executor;
+    private readonly TimeProvider _time;
     private readonly SynchronousOptions _options;
 
-    public SynchronousJobRunner(JobRunnerServices services, IOptions<SynchronousOptions> options)
-        : base(services)
+    public SynchronousTransport(JobExecutor executor, TimeProvider time, IOptions<SynchronousOptions> options)
     {
+        _executor = executor;
+        _time = time;
         _options = options.Value;
     }
 
-    public override string Name => RunnerName;
+    /// <summary>A send runs the job to its end: the caller gets the finished row.</summary>
+    public JobTransportTraits Traits { get; } = new() { ReturnsFinishedRow = true };
 
-    protected override async ValueTask SendJobAsync(JobRequest job, CancellationToken cancellationToken)
+    public async ValueTask SendJobAsync(JobRequest job, CancellationToken cancellationToken)
     {
-        var time = Services.TimeProvider;
+        ArgumentNullException.ThrowIfNull(job);
         while (true)
         {
-            var outcome = await Services.Executor.ExecuteJobAsync(job.Id, new JobExecutionOptions(IgnoreRunAt: true), cancellationToken).ConfigureAwait(false);
+            var outcome = await _executor.ExecuteJobAsync(job.Id, new JobExecutionOptions(IgnoreRunAt: true), cancellationToken).ConfigureAwait(false);
             switch (outcome.Kind)
             {
                 case JobOutcomeKind.Retry when _options.WaitForBackoff:
                 case JobOutcomeKind.NotDue:
                     // NotDue here means its queue is held by a locking job: wait for it.
                     // Timers run on a coarse tick and may end a little early: wait until the clock has passed the time.
-                    for (var wait = outcome.RetryAt!.Value - time.GetUtcNow(); wait > TimeSpan.Zero; wait = outcome.RetryAt.Value - time.GetUtcNow())
+                    for (var wait = outcome.RetryAt!.Value - _time.GetUtcNow(); wait > TimeSpan.Zero; wait = outcome.RetryAt.Value - _time.GetUtcNow())
                     {
-                        await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+                        await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
                     }
 
                     continue;
@@ -48,9 +52,6 @@ internal sealed class SynchronousJobRunner : JobRunnerBase
         }
     }
 
-    protected override ValueTask SendTaskAsync(PreparedTask task, CancellationToken cancellationToken) =>
-        Services.Executor.ExecuteTaskAsync(task, cancellationToken);
-
-    protected override async ValueTask<JobRequest> AfterDispatchAsync(JobRequest job, CancellationToken cancellationToken) =>
-        await Services.Store.GetAsync(job.Id, cancellationToken).ConfigureAwait(false) ?? job;
+    public ValueTask SendTaskAsync(PreparedTask task, CancellationToken cancellationToken) =>
+        _executor.ExecuteTaskAsync(task, cancellationToken);
 }

@@ -6,17 +6,15 @@ namespace JobRunners.Runners.PostgreSql;
 /// Writing is dispatching: rows (jobs, or tasks as task rows) and the NOTIFY that wakes workers go out in one
 /// statement, one round trip for one job or a whole batch.
 /// </content>
-internal sealed partial class PostgreSqlJobRunner
+internal sealed partial class PostgreSqlTransport
 {
-    protected override bool SendsOnWrite => true;
-
-    protected override ValueTask<IReadOnlyList<InsertResult>> WriteJobsAsync(IReadOnlyList<NewJobRequest> jobs, CancellationToken cancellationToken) =>
+    public ValueTask<IReadOnlyList<InsertResult>> WriteJobsAsync(IReadOnlyList<NewJobRequest> jobs, CancellationToken cancellationToken) =>
         WriteAndAnnounceAsync(jobs, cancellationToken);
 
-    protected override async ValueTask SendTaskAsync(PreparedTask task, CancellationToken cancellationToken) =>
+    public async ValueTask SendTaskAsync(PreparedTask task, CancellationToken cancellationToken) =>
         await WriteTasksAsync([task], cancellationToken).ConfigureAwait(false);
 
-    protected override async ValueTask<IReadOnlyList<Exception?>> SendTasksAsync(IReadOnlyList<PreparedTask> tasks, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<Exception?>> SendTasksAsync(IReadOnlyList<PreparedTask> tasks, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tasks);
         var errors = new Exception?[tasks.Count];
@@ -35,14 +33,14 @@ internal sealed partial class PostgreSqlJobRunner
 
     private async ValueTask WriteTasksAsync(IReadOnlyList<PreparedTask> tasks, CancellationToken cancellationToken)
     {
-        var maxAttempts = Services.Options.Retry.MaxAttempts;
+        var maxAttempts = _shared.Retry.MaxAttempts;
         var rows = tasks.Select(task => new NewJobRequest
         {
             JobType = TaskRows.JobType(task.Name),
             QueueName = TaskRows.JobType(task.Name),
             Payload = JobEnvelope.ForTask(task).Serialize(),
             MaxAttempts = maxAttempts,
-            Runner = Name,
+            Runner = RunnerName,
             Dispatched = true,
         }).ToList();
         await WriteAndAnnounceAsync(rows, cancellationToken).ConfigureAwait(false);
@@ -51,7 +49,7 @@ internal sealed partial class PostgreSqlJobRunner
     /// <summary>Writes rows and their wake-ups in one statement; with LISTEN off, wakes this process's worker directly.</summary>
     private async ValueTask<IReadOnlyList<InsertResult>> WriteAndAnnounceAsync(IReadOnlyList<NewJobRequest> rows, CancellationToken cancellationToken)
     {
-        var now = Services.TimeProvider.GetUtcNow();
+        var now = _time.GetUtcNow();
         var messages = WakeMessage.For(rows, now);
         var written = await Store.InsertAndNotifyAsync(rows, Channel, _options.Listen ? messages : [], cancellationToken).ConfigureAwait(false);
         if (!_options.Listen)

@@ -6,27 +6,26 @@ namespace JobRunners.Runners.InProcess;
 /// <c>JOB_RUNNER=in-process</c>: jobs and tasks run on a worker pool in this process. A job's row is written
 /// already accepted (the row is the durable queue: queued and delayed rows are picked up again after a restart).
 /// </summary>
-internal sealed class InProcessJobRunner : JobRunnerBase
+internal sealed class InProcessTransport : IJobTransport
 {
     public const string RunnerName = "in-process";
 
     private readonly InProcessQueue _queue;
+    private readonly TimeProvider _time;
 
-    public InProcessJobRunner(JobRunnerServices services, InProcessQueue queue)
-        : base(services)
+    public InProcessTransport(InProcessQueue queue, TimeProvider time)
     {
         _queue = queue;
+        _time = time;
     }
 
-    public override string Name => RunnerName;
+    /// <summary>The row is the queue, any delay is held in memory, and the worker adopts queued rows at start.</summary>
+    public JobTransportTraits Traits { get; } = new() { AcceptsOnWrite = true, MaxNativeDelay = TimeSpan.MaxValue, MessagesCanBeLost = false };
 
-    protected override bool AcceptsOnWrite => true;
-
-    protected override TimeSpan MaxNativeDelay => TimeSpan.MaxValue;
-
-    protected override async ValueTask SendJobAsync(JobRequest job, CancellationToken cancellationToken)
+    public async ValueTask SendJobAsync(JobRequest job, CancellationToken cancellationToken)
     {
-        if (job.RunAt > Services.TimeProvider.GetUtcNow())
+        ArgumentNullException.ThrowIfNull(job);
+        if (job.RunAt > _time.GetUtcNow())
         {
             _queue.Delayed.Schedule(job.Id, job.RunAt);
             return;
@@ -46,28 +45,41 @@ internal sealed class InProcessJobRunner : JobRunnerBase
     /// Rows handed over again (rescued, or never accepted) go ahead of the backlog: the worker reads them first, so
     /// a rescued attempt keeps its row's place. Delayed ones wait for their time as on first dispatch.
     /// </summary>
-    protected override ValueTask<IReadOnlyList<Exception?>> ResendJobsAsync(IReadOnlyList<JobRequest> jobs, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<Exception?>> SendJobsAsync(IReadOnlyList<JobRequest> jobs, bool redelivery, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(jobs);
         var errors = new Exception?[jobs.Count];
-        var now = Services.TimeProvider.GetUtcNow();
+        var now = _time.GetUtcNow();
         for (var i = 0; i < jobs.Count; i++)
         {
             var job = jobs[i];
-            if (job.RunAt > now)
+            try
             {
-                _queue.Delayed.Schedule(job.Id, job.RunAt);
+                if (!redelivery)
+                {
+                    await SendJobAsync(job, cancellationToken).ConfigureAwait(false);
+                }
+                else if (job.RunAt > now)
+                {
+                    _queue.Delayed.Schedule(job.Id, job.RunAt);
+                }
+                else if (!_queue.WriteResent(job.Id))
+                {
+                    errors[i] = new JobDispatchException($"Job {job.Id} ({job.JobType}) was not handed over again: the in-process runner is stopping; the job stays queued and runs after the next start.", job.Id);
+                }
             }
-            else if (!_queue.WriteResent(job.Id))
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                errors[i] = new JobDispatchException($"Job {job.Id} ({job.JobType}) was not handed over again: the in-process runner is stopping; the job stays queued and runs after the next start.", job.Id);
+                errors[i] = ex;
             }
         }
 
-        return ValueTask.FromResult<IReadOnlyList<Exception?>>(errors);
+        return errors;
     }
 
-    protected override ValueTask SendTaskAsync(PreparedTask task, CancellationToken cancellationToken)
+    public ValueTask SendTaskAsync(PreparedTask task, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(task);
         var write = _queue.WriteAsync(task, cancellationToken);
         return write.IsCompletedSuccessfully ? write : AwaitTaskWrite(write, task.Name);
     }

@@ -11,25 +11,24 @@ namespace JobRunners.Runners.AwsLambda;
 /// payload is the envelope (a job's carries only its row id). The function runs it through
 /// <see cref="LambdaEventProcessor"/>.
 /// </summary>
-internal sealed class AwsLambdaJobRunner : JobRunnerBase, IDisposable
+internal sealed class AwsLambdaTransport : IJobTransport, IDisposable
 {
     public const string RunnerName = "aws-lambda";
 
     private readonly Lazy<(AWSCredentials? Credentials, string? Problem)> _credentials;
     private readonly Lazy<LambdaInvoker> _invoker;
+    private readonly TimeProvider _time;
 
-    public AwsLambdaJobRunner(JobRunnerServices services, IOptions<AwsLambdaOptions> options)
-        : base(services)
+    public AwsLambdaTransport(IOptions<AwsLambdaOptions> options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options.Value;
+        _time = time;
 
         // Resolving the standard chain may probe the network (instance metadata), so it happens once, on first need.
         _credentials = new(() => AwsCredentialResolver.Resolve(AwsLambdaSettings.Client(Options)));
         _invoker = new(CreateInvoker);
     }
-
-    public override string Name => RunnerName;
 
     /// <summary>The settings, as read and completed from the flat names.</summary>
     public AwsLambdaOptions Options { get; }
@@ -39,17 +38,13 @@ internal sealed class AwsLambdaJobRunner : JobRunnerBase, IDisposable
 
     /// <summary>
     /// Lambda cannot hold an invocation back: a delayed job waits in its row (written undispatched) and the outbox
-    /// invokes the function once it is due.
+    /// invokes the function once it is due. Every invocation is of a due row, and the function hands every retry back
+    /// to the outbox (<see cref="DirectInvocation"/>): a row marked dispatched before it was due had its retry hidden
+    /// by a late mark. Invocations can be lost (Lambda discards an event after its retries).
     /// </summary>
-    protected override TimeSpan MaxNativeDelay => TimeSpan.Zero;
+    public JobTransportTraits Traits { get; } = new() { MaxNativeDelay = TimeSpan.Zero, SendsOnlyDueRows = true };
 
-    /// <summary>
-    /// Every invocation is of a due row, and the function hands every retry back to the outbox
-    /// (<see cref="DirectInvocation"/>): a row marked dispatched before it was due had its retry hidden by a late mark.
-    /// </summary>
-    protected override bool SendsOnlyDueRows => true;
-
-    public override RunnerConfiguration CheckConfiguration()
+    public RunnerConfiguration CheckConfiguration(string runnerName)
     {
         var missing = AwsLambdaSettings.Check(Options);
         if (_credentials.Value.Problem is { } problem)
@@ -57,7 +52,7 @@ internal sealed class AwsLambdaJobRunner : JobRunnerBase, IDisposable
             missing.Add(new MissingSetting(AwsLambdaSettings.Credentials, problem));
         }
 
-        return new RunnerConfiguration(Name, missing);
+        return new RunnerConfiguration(runnerName, missing);
     }
 
     public void Dispose()
@@ -68,13 +63,13 @@ internal sealed class AwsLambdaJobRunner : JobRunnerBase, IDisposable
         }
     }
 
-    protected override ValueTask SendJobAsync(JobRequest job, CancellationToken cancellationToken)
+    public ValueTask SendJobAsync(JobRequest job, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
         return new(InvokeAsync(JobEnvelope.ForJob(job).Serialize(), job.JobType, cancellationToken));
     }
 
-    protected override async ValueTask SendTaskAsync(PreparedTask task, CancellationToken cancellationToken)
+    public async ValueTask SendTaskAsync(PreparedTask task, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(task);
         try
@@ -83,17 +78,17 @@ internal sealed class AwsLambdaJobRunner : JobRunnerBase, IDisposable
         }
         catch (AwsLambdaInvokeException ex)
         {
-            throw new JobDispatchException($"Task '{task.Name}' was not accepted by the {Name} runner: {ex.Message}", null, ex);
+            throw new JobDispatchException($"Task '{task.Name}' was not accepted by the {RunnerName} runner: {ex.Message}", null, ex);
         }
     }
 
-    protected override async ValueTask<IReadOnlyList<Exception?>> SendJobsAsync(IReadOnlyList<JobRequest> jobs, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<Exception?>> SendJobsAsync(IReadOnlyList<JobRequest> jobs, bool redelivery, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(jobs);
         return await SendConcurrentlyAsync(jobs, SendJobAsync, cancellationToken).ConfigureAwait(false);
     }
 
-    protected override async ValueTask<IReadOnlyList<Exception?>> SendTasksAsync(IReadOnlyList<PreparedTask> tasks, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<Exception?>> SendTasksAsync(IReadOnlyList<PreparedTask> tasks, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tasks);
         return await SendConcurrentlyAsync(tasks, SendTaskAsync, cancellationToken).ConfigureAwait(false);
@@ -123,7 +118,7 @@ internal sealed class AwsLambdaJobRunner : JobRunnerBase, IDisposable
         var payload = Encoding.UTF8.GetBytes(envelope);
         if (payload.Length > Options.MaxPayloadBytes)
         {
-            throw new PayloadTooLargeException(Name, name, payload.Length, Options.MaxPayloadBytes);
+            throw new PayloadTooLargeException(RunnerName, name, payload.Length, Options.MaxPayloadBytes);
         }
 
         await Invoker.InvokeEventAsync(payload, cancellationToken).ConfigureAwait(false);
@@ -131,12 +126,12 @@ internal sealed class AwsLambdaJobRunner : JobRunnerBase, IDisposable
 
     private LambdaInvoker CreateInvoker()
     {
-        var check = CheckConfiguration();
+        var check = CheckConfiguration(RunnerName);
         if (!check.FullyConfigured)
         {
             throw new RunnerNotConfiguredException(check);
         }
 
-        return new LambdaInvoker(Options, _credentials.Value.Credentials!, Services.TimeProvider);
+        return new LambdaInvoker(Options, _credentials.Value.Credentials!, _time);
     }
 }

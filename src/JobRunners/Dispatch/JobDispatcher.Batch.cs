@@ -2,17 +2,17 @@ using JobRunners.Storage;
 
 namespace JobRunners;
 
-/// <summary>Batch dispatch: many rows written, one batch call to the backend, a result per item.</summary>
-public abstract partial class JobRunnerBase
+/// <content>Batch dispatch: many rows written, one batch call to the transport, a result per item.</content>
+internal sealed partial class JobDispatcher
 {
     /// <summary>
-    /// Dispatches many jobs: validates every item, writes the valid ones in one batch (<see cref="WriteJobsAsync"/>),
-    /// hands the new ones to <see cref="SendJobsAsync"/> (one batch call where the backend has one), marks the
+    /// Dispatches many jobs: validates every item, writes the valid ones in one batch, hands the new ones to the
+    /// transport's <see cref="IJobTransport.SendJobsAsync"/> (one batch call where the backend has one), marks the
     /// accepted ones dispatched in one write, and reports each item's fate. An item that fails validation writes no
     /// row; an item whose send fails keeps its row for the outbox and reports a <see cref="JobDispatchException"/>
     /// with the row id. The write is all or nothing: when it fails, every valid item reports the error.
     /// </summary>
-    public virtual async ValueTask<IReadOnlyList<DispatchResult>> DispatchJobsAsync(IReadOnlyList<JobDispatch> jobs, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyList<DispatchResult>> DispatchJobsAsync(IReadOnlyList<JobDispatch> jobs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(jobs);
         var results = new DispatchResult[jobs.Count];
@@ -54,7 +54,7 @@ public abstract partial class JobRunnerBase
         for (var k = 0; k < valid.Count; k++)
         {
             var (index, request) = valid[k];
-            if (inserted[k].Created && !IsDeferred(request.RunAt) && !SendsOnWrite)
+            if (inserted[k].Created && !IsDeferred(request.RunAt) && _writer is null)
             {
                 toSend.Add((index, inserted[k].Job));
             }
@@ -69,7 +69,7 @@ public abstract partial class JobRunnerBase
             return results;
         }
 
-        var errors = await SendJobsAsync(toSend.Select(s => s.Job).ToList(), cancellationToken).ConfigureAwait(false);
+        var errors = await _transport.SendJobsAsync(toSend.Select(s => s.Job).ToList(), redelivery: false, cancellationToken).ConfigureAwait(false);
         var accepted = new List<(int Index, JobRequest Job)>(toSend.Count);
         for (var k = 0; k < toSend.Count; k++)
         {
@@ -84,26 +84,26 @@ public abstract partial class JobRunnerBase
             }
         }
 
-        if (!AcceptsOnWrite && accepted.Count > 0)
+        if (!_acceptsOnWrite && accepted.Count > 0)
         {
             await MarkSentAsync(accepted.Select(a => new JobDispatchMark(a.Job.Id, a.Job.Attempts)).ToList(), cancellationToken).ConfigureAwait(false);
         }
 
-        var now = Services.TimeProvider.GetUtcNow();
+        var now = _time.GetUtcNow();
         foreach (var (index, job) in accepted)
         {
-            var sent = AcceptsOnWrite ? job : job with { DispatchedAt = now, Runner = Name };
-            results[index] = DispatchResult.Success(index, await AfterDispatchAsync(sent, cancellationToken).ConfigureAwait(false));
+            var sent = _acceptsOnWrite ? job : job with { DispatchedAt = now, Runner = Name };
+            results[index] = DispatchResult.Success(index, await FinishedRowAsync(sent, cancellationToken).ConfigureAwait(false));
         }
 
         return results;
     }
 
     /// <summary>
-    /// Dispatches many tasks: validates each, hands the valid ones to <see cref="SendTasksAsync"/> (one batch call
-    /// where the backend has one), and reports each item's fate.
+    /// Dispatches many tasks: validates each, hands the valid ones to the transport's
+    /// <see cref="IJobTransport.SendTasksAsync"/> (one batch call where the backend has one), and reports each item's fate.
     /// </summary>
-    public virtual async ValueTask<IReadOnlyList<DispatchResult>> DispatchTasksAsync(IReadOnlyList<TaskDispatch> tasks, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyList<DispatchResult>> DispatchTasksAsync(IReadOnlyList<TaskDispatch> tasks, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tasks);
         var results = new DispatchResult[tasks.Count];
@@ -112,7 +112,7 @@ public abstract partial class JobRunnerBase
         {
             try
             {
-                toSend.Add((i, Services.Registry.PrepareTask(tasks[i].TaskName, tasks[i].Payload)));
+                toSend.Add((i, _registry.PrepareTask(tasks[i].TaskName, tasks[i].Payload)));
             }
             catch (JobRunnerException ex)
             {
@@ -120,7 +120,7 @@ public abstract partial class JobRunnerBase
             }
         }
 
-        var errors = toSend.Count == 0 ? [] : await SendTasksAsync(toSend.Select(s => s.Task).ToList(), cancellationToken).ConfigureAwait(false);
+        var errors = toSend.Count == 0 ? [] : await _transport.SendTasksAsync(toSend.Select(s => s.Task).ToList(), cancellationToken).ConfigureAwait(false);
         for (var k = 0; k < toSend.Count; k++)
         {
             var index = toSend[k].Index;
@@ -133,51 +133,5 @@ public abstract partial class JobRunnerBase
         }
 
         return results;
-    }
-
-    /// <summary>
-    /// Hands many job rows to the backend; returns one entry per job, null where it was accepted or the error
-    /// where it was not. The default sends one by one; override to use the backend's batch call.
-    /// </summary>
-    protected virtual async ValueTask<IReadOnlyList<Exception?>> SendJobsAsync(IReadOnlyList<JobRequest> jobs, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(jobs);
-        var errors = new Exception?[jobs.Count];
-        for (var i = 0; i < jobs.Count; i++)
-        {
-            try
-            {
-                await SendJobAsync(jobs[i], cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                errors[i] = ex;
-            }
-        }
-
-        return errors;
-    }
-
-    /// <summary>
-    /// Hands many tasks to the backend; returns one entry per task, null where it was accepted or the error where
-    /// it was not. The default sends one by one; override to use the backend's batch call.
-    /// </summary>
-    protected virtual async ValueTask<IReadOnlyList<Exception?>> SendTasksAsync(IReadOnlyList<PreparedTask> tasks, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(tasks);
-        var errors = new Exception?[tasks.Count];
-        for (var i = 0; i < tasks.Count; i++)
-        {
-            try
-            {
-                await SendTaskAsync(tasks[i], cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                errors[i] = ex;
-            }
-        }
-
-        return errors;
     }
 }

@@ -7,7 +7,7 @@ namespace JobRunners.Runners.AwsSqs;
 /// carrying its payload. Delays up to 15 minutes ride on SQS's <c>DelaySeconds</c>; longer ones (and every delay
 /// on a FIFO queue, which has no per-message delay) wait in the row and the outbox sends them when due.
 /// </summary>
-internal sealed partial class AwsSqsJobRunner : JobRunnerBase
+internal sealed partial class AwsSqsTransport : IJobTransport
 {
     public const string RunnerName = "aws-sqs";
 
@@ -15,27 +15,28 @@ internal sealed partial class AwsSqsJobRunner : JobRunnerBase
     private static readonly TimeSpan SqsMaxDelay = TimeSpan.FromMinutes(15);
 
     private readonly SqsQueue _queue;
+    private readonly TimeProvider _time;
 
-    public AwsSqsJobRunner(JobRunnerServices services, SqsQueue queue)
-        : base(services)
+    public AwsSqsTransport(SqsQueue queue, TimeProvider time)
     {
         _queue = queue;
+        _time = time;
+        Traits = new() { MaxNativeDelay = queue.IsFifo ? TimeSpan.Zero : SqsMaxDelay };
     }
 
-    public override string Name => RunnerName;
+    /// <summary>Delays up to 15 minutes on a standard queue, none on a FIFO queue; messages can be lost.</summary>
+    public JobTransportTraits Traits { get; }
 
-    protected override TimeSpan MaxNativeDelay => _queue.IsFifo ? TimeSpan.Zero : SqsMaxDelay;
+    public RunnerConfiguration CheckConfiguration(string runnerName) => _queue.Check(runnerName);
 
-    public override RunnerConfiguration CheckConfiguration() => _queue.Check(RunnerName);
-
-    protected override async ValueTask SendJobAsync(JobRequest job, CancellationToken cancellationToken)
+    public async ValueTask SendJobAsync(JobRequest job, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
         var message = ForJob(job);
         await _queue.Client.SendMessageAsync(message.ToRequest(_queue.QueueUrl), cancellationToken).ConfigureAwait(false);
     }
 
-    protected override async ValueTask SendTaskAsync(PreparedTask task, CancellationToken cancellationToken)
+    public async ValueTask SendTaskAsync(PreparedTask task, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(task);
         var message = ForTask(task);
@@ -65,7 +66,7 @@ internal sealed partial class AwsSqsJobRunner : JobRunnerBase
             return new OutgoingMessage(body, null, FifoGroupId(job.QueueName), job.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
-        var delay = job.RunAt - Services.TimeProvider.GetUtcNow();
+        var delay = job.RunAt - _time.GetUtcNow();
         var seconds = AwsSqsSettings.Seconds(delay, SqsMaxDelay);
         return new OutgoingMessage(body, seconds > 0 ? seconds : null, null, null);
     }
