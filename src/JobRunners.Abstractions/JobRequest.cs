@@ -74,4 +74,10 @@ public sealed record JobRequest
 
     /// <summary>When the job reached a final status (UTC).</summary>
     public DateTimeOffset? FinishedAt { get; init; }
+
+    /// <summary>The W3C <c>traceparent</c> of the trace that dispatched the job; each attempt continues it. Null for none.</summary>
+    public string? TraceParent { get; init; }
+
+    /// <summary>The W3C <c>tracestate</c> that goes with <see cref="TraceParent"/>, or null.</summary>
+    public string? TraceState { get; init; }
 }

@@ -73,11 +73,13 @@ internal static class PostgreSqlJobReader
         UpdatedAt = Utc(reader, 20)!.Value,
         StartedAt = Utc(reader, 21),
         FinishedAt = Utc(reader, 22),
+        TraceParent = NullableString(reader, 23),
+        TraceState = NullableString(reader, 24),
     };
 
     private static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
-    // Npgsql reads timestamptz as a UTC DateTime.
-    private static DateTimeOffset? Utc(NpgsqlDataReader reader, int ordinal) =>
+    /// <summary>A nullable timestamptz column: Npgsql reads it as a UTC DateTime.</summary>
+    public static DateTimeOffset? Utc(NpgsqlDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc));
 }

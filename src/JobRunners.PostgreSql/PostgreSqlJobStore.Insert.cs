@@ -134,6 +134,8 @@ public sealed partial class PostgreSqlJobStore
         var locks = new bool[count];
         var runners = new string?[count];
         var dispatched = new bool[count];
+        var traceParents = new string?[count];
+        var traceStates = new string?[count];
         for (var k = 0; k < count; k++)
         {
             var job = jobs[pending[k]];
@@ -147,6 +149,8 @@ public sealed partial class PostgreSqlJobStore
             locks[k] = job.LocksQueue;
             runners[k] = job.Runner;
             dispatched[k] = job.Dispatched;
+            traceParents[k] = job.TraceParent;
+            traceStates[k] = job.TraceState;
         }
 
         var command = new NpgsqlCommand(notify is null ? _sql.InsertMany : _sql.InsertManyAndNotify, connection, transaction)
@@ -156,6 +160,7 @@ public sealed partial class PostgreSqlJobStore
                 Parameter(types), Parameter(queues), Parameter(payloads), Parameter(maxAttempts), Parameter(priorities), Parameter(runAts),
                 Parameter(keys, NpgsqlDbType.Array | NpgsqlDbType.Text), Parameter(locks),
                 Parameter(runners, NpgsqlDbType.Array | NpgsqlDbType.Text), Parameter(dispatched), Parameter(now),
+                Parameter(traceParents, NpgsqlDbType.Array | NpgsqlDbType.Text), Parameter(traceStates, NpgsqlDbType.Array | NpgsqlDbType.Text),
             },
         };
         if (notify is { } n)

@@ -104,5 +104,11 @@ internal static class PostgreSqlMigrations
         new(5, "Scheduler lease records the leader's session", """
             ALTER TABLE {schema}.scheduler_lease ADD COLUMN holder_pid integer;
             """),
+
+        // The trace that dispatched a job, continued by each attempt. Nullable columns without a default: existing
+        // rows keep null (no trace) and the table is not rewritten.
+        new(6, "Trace context on job_request", """
+            ALTER TABLE {schema}.job_request ADD COLUMN IF NOT EXISTS trace_parent text, ADD COLUMN IF NOT EXISTS trace_state text;
+            """),
     ];
 }

@@ -9,7 +9,7 @@ internal sealed class SqliteJobRow
         max_attempts AS MaxAttempts, priority AS Priority, run_at AS RunAt, unique_key AS UniqueKey,
         locks_queue AS LocksQueue, assigned AS Assigned, locked_by AS LockedBy, locked_until AS LockedUntil,
         runner AS Runner, dispatched_at AS DispatchedAt, created_at AS CreatedAt, updated_at AS UpdatedAt,
-        started_at AS StartedAt, finished_at AS FinishedAt
+        started_at AS StartedAt, finished_at AS FinishedAt, trace_parent AS TraceParent, trace_state AS TraceState
         """;
 
     public long Id { get; set; }
@@ -35,6 +35,8 @@ internal sealed class SqliteJobRow
     public long UpdatedAt { get; set; }
     public long? StartedAt { get; set; }
     public long? FinishedAt { get; set; }
+    public string? TraceParent { get; set; }
+    public string? TraceState { get; set; }
 
     public JobRequest ToJobRequest() => new()
     {
@@ -61,5 +63,7 @@ internal sealed class SqliteJobRow
         UpdatedAt = UnixTime.FromMilliseconds(UpdatedAt),
         StartedAt = UnixTime.FromMilliseconds(StartedAt),
         FinishedAt = UnixTime.FromMilliseconds(FinishedAt),
+        TraceParent = TraceParent,
+        TraceState = TraceState,
     };
 }

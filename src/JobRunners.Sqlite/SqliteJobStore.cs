@@ -155,6 +155,8 @@ public sealed partial class SqliteJobStore : IJobStore
             job.Runner,
             DispatchedAt = job.Dispatched ? now : (long?)null,
             Now = now,
+            job.TraceParent,
+            job.TraceState,
         };
 
         var created = await connection.QuerySingleOrDefaultAsync<SqliteJobRow>(

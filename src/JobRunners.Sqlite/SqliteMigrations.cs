@@ -97,5 +97,13 @@ internal static class SqliteMigrations
             CREATE UNIQUE INDEX ux_job_request_type_unique_key ON job_request (job_type, unique_key)
                 WHERE unique_key IS NOT NULL AND status IN ('queued', 'running');
             """),
+
+        // The trace that dispatched a job, continued by each attempt; existing rows keep null (no trace). Version 6 in
+        // both stores (PostgreSQL's 5 has no SQLite counterpart). The migration runs once, in the transaction that
+        // records it, so the columns are never added twice.
+        new(6, "Trace context on job_request", """
+            ALTER TABLE job_request ADD COLUMN trace_parent TEXT;
+            ALTER TABLE job_request ADD COLUMN trace_state TEXT;
+            """),
     ];
 }

