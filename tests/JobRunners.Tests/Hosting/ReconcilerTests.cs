@@ -178,6 +178,7 @@ public sealed class ReconcilerTests
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(_time);
         services.AddJobRunners(new ConfigurationBuilder().AddInMemoryCollection(values).Build(), jobs => jobs
+            .UseSqlite()
             .AddRunner(RecordingRunner.RunnerName, sp => new RecordingRunner(sp.GetRequiredService<JobRunnerServices>(), traits))
             .AddJob<string>(Job, (_, _, _) => ValueTask.CompletedTask));
         _services = services.BuildServiceProvider();
