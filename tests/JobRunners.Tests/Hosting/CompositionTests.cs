@@ -105,7 +105,7 @@ public sealed class CompositionTests
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(clock);
-        services.AddJobRunners(Configuration(), jobs => jobs.AddInProcessRunner());
+        services.AddJobRunners(Configuration(), jobs => jobs.UseSqlite().AddInProcessRunner());
         services.AddJobRunners(Configuration(), jobs => jobs.AddSynchronousRunner());
 
         await using var provider = services.BuildServiceProvider();
