@@ -12,6 +12,7 @@ namespace JobRunners.Runners.AwsLambda;
 /// {
 ///     protected override void ConfigureServices(HostApplicationBuilder builder) =>
 ///         builder.AddJobRunners(jobs => jobs
+///             .UsePostgreSql()
 ///             .AddAwsLambdaRunner()
 ///             .AddJob&lt;ReportPayload, ReportHandler&gt;("send-report"));
 /// }

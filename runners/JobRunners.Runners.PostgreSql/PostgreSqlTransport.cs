@@ -56,7 +56,8 @@ internal sealed partial class PostgreSqlTransport : IJobTransport, IJobRowWriter
         {
             missing.Insert(0, new MissingSetting(
                 PostgreSqlRunnerSettings.ConnectionString,
-                "the PostgreSQL connection string: this runner's queue is the job_request table of the PostgreSQL store, " +
+                $"call jobs.UsePostgreSql() in AddJobRunners (package JobRunners.PostgreSql; the store in use is '{Services.Store.Name}'): " +
+                "this runner's queue is the job_request table of the PostgreSQL store, which reads this connection string, " +
                 "e.g. Host=db;Username=app;Password=...;Database=app (environment: ConnectionStrings__JobRunners)."));
         }
 

@@ -2,11 +2,13 @@ using JobRunners;
 using JobRunners.Worker.Jobs;
 using Microsoft.Extensions.Hosting;
 
-// A worker process for your application's jobs. JOB_RUNNER picks the backend, as in every process of the
-// application; the other settings (ConnectionStrings__JobRunners, JOBRUNNERS_SQS_QUEUE_URL, ...) come from
-// appsettings.json, the environment or the command line. SIGTERM or Ctrl-C drains it.
+// A worker process for your application's jobs. The store is the PostgreSQL database every process of the
+// application shares (ConnectionStrings__JobRunners); JOB_RUNNER picks the backend, as in every process of the
+// application; the other settings (JOBRUNNERS_SQS_QUEUE_URL, ...) come from appsettings.json, the environment or the
+// command line. SIGTERM or Ctrl-C drains it.
 var builder = Host.CreateApplicationBuilder(args);
 builder.AddJobRunners(jobs => jobs
+    .UsePostgreSql()
     .AddPostgreSqlRunner()
     .AddAwsSqsRunner()
     .AddAzureQueueRunner()

@@ -27,7 +27,7 @@ internal static class CliHost
 
         builder.Services.AddJobRunners(builder.Configuration, jobs =>
         {
-            jobs.AddAllRunners().AddDemoJobs();
+            jobs.UseConfiguredStore(builder.Configuration).AddAllRunners().AddDemoJobs();
             if (worker)
             {
                 jobs.EnableWorker();

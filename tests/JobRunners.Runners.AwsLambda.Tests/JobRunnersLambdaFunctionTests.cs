@@ -82,7 +82,7 @@ public sealed class JobRunnersLambdaFunctionTests : LambdaTestBase
             };
             LocalLambda.AddSettings(settings);
             builder.Configuration.AddInMemoryCollection(settings);
-            builder.Services.AddJobRunners(builder.Configuration, jobs => jobs.AddAwsLambdaRunner().AddProbes());
+            builder.Services.AddJobRunners(builder.Configuration, jobs => jobs.UseSqlite().AddAwsLambdaRunner().AddProbes());
         }
     }
 }

@@ -36,6 +36,8 @@ public sealed class SwitchingRunnersTests : RunnerTestBase
         await drop.ExecuteNonQueryAsync();
     }
 
+    protected override void UseStore(JobRunnersBuilder jobs) => jobs.UsePostgreSql();
+
     protected override void AddRunner(JobRunnersBuilder jobs)
     {
         jobs.AddAwsSqsRunner();

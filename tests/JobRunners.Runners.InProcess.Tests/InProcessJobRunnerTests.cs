@@ -326,7 +326,7 @@ public sealed class InProcessJobRunnerTests : RunnerTestBase
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddJobRunners(builder.Configuration, jobs =>
         {
-            jobs.AddInProcessRunner();
+            jobs.UseSqlite().AddInProcessRunner();
             register(jobs);
         });
         return builder.Build();

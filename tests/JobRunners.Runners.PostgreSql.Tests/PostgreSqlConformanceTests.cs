@@ -29,6 +29,9 @@ public sealed class PostgreSqlConformanceTests : RunnerConformanceTests
 
     protected override void AddRunner(JobRunnersBuilder jobs) => jobs.AddPostgreSqlRunner();
 
+    // Clearing the connection string (UnconfiguredSettings) leaves the host on SQLite, which this runner refuses.
+    protected override void UseStore(JobRunnersBuilder jobs) => jobs.UseConfiguredStore();
+
     protected override void AddSettings(IDictionary<string, string?> settings)
     {
         settings["ConnectionStrings:JobRunners"] = TestDatabase.ConnectionString;

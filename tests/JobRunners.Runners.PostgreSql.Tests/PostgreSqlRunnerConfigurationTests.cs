@@ -21,6 +21,18 @@ public sealed class PostgreSqlRunnerConfigurationTests : PostgreSqlTestBase
     }
 
     [Test]
+    public async Task Startup_StoreIsNotPostgreSql_FailsSayingCallUsePostgreSql()
+    {
+        // The app registers this runner beside others and chose SQLite: selecting this runner needs the PostgreSQL store.
+        var path = NewSharedStorePath();
+        using var host = BuildHost(configure: jobs => jobs.UseSqlite(path));
+
+        var error = await Assert.ThrowsAsync<RunnerNotConfiguredException>(async () => await host.StartAsync());
+
+        Assert.That(error!.Message, Does.Contain("call jobs.UsePostgreSql()").And.Contain("'sqlite'"));
+    }
+
+    [Test]
     public async Task Startup_BadValuesAndUnknownJobType_FailsNamingEverySetting()
     {
         using var host = BuildHost(With(
@@ -91,6 +103,7 @@ public sealed class PostgreSqlRunnerConfigurationTests : PostgreSqlTestBase
             ["JobRunners:PostgreSql:Schema"] = Schema,
         });
         builder.Services.AddJobRunners(builder.Configuration, jobs => jobs
+            .UsePostgreSql()
             .AddPostgreSqlRunner()
             .AddJob<TestPayload>("task:sneaky", (_, _, _) => ValueTask.CompletedTask));
         using var host = builder.Build();

@@ -35,6 +35,9 @@ public abstract class PostgreSqlTestBase : RunnerTestBase
         jobs.AddPostgreSqlRunner().AddTestJobs().AddHostJobs(null, Schema, "dispatcher");
     }
 
+    /// <summary>PostgreSQL while <c>ConnectionStrings:JobRunners</c> is set; a test that clears it gets SQLite, which this runner refuses.</summary>
+    protected override void UseStore(JobRunnersBuilder jobs) => jobs.UseConfiguredStore();
+
     protected override void AddSettings(IDictionary<string, string?> settings)
     {
         ArgumentNullException.ThrowIfNull(settings);

@@ -20,6 +20,7 @@ var worker = builder.Configuration["WORKER_NAME"] ?? Environment.ProcessId.ToStr
 
 await using var dataSource = NpgsqlDataSource.Create(connectionString);
 builder.Services.AddJobRunners(builder.Configuration, jobs => jobs
+    .UsePostgreSql(dataSource, o => o.Schema = schema)
     .AddPostgreSqlRunner()
     .AddHostJobs(dataSource, schema, worker)
     .EnableWorker());

@@ -101,6 +101,7 @@ public sealed class WorkerTemplateTests
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddJobRunners(jobs => jobs
+            .UsePostgreSql()
             .AddPostgreSqlRunner()
             .AddAwsSqsRunner()
             .AddJob<WelcomeEmail, WelcomeEmailHandler>(WelcomeEmail.JobType));

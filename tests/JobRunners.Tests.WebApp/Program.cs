@@ -5,6 +5,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 // The application's jobs and runners.
 builder.AddJobRunners(jobs => jobs
+    .UseSqlite()
     .AddInProcessRunner()
     .AddSynchronousRunner()
     .AddJob<Greeting>("greet", (greeting, context, _) =>

@@ -33,7 +33,7 @@ internal static class DemoCommand
         await host.StartAsync(cancellationToken).ConfigureAwait(false);
         var runner = host.Services.GetRequiredService<IJobRunner>();
         var store = host.Services.GetRequiredService<IJobStore>();
-        await output.WriteLineAsync($"JobRunners demo: runner '{runner.Name}', store {StoreSelection.Describe(configuration)}").ConfigureAwait(false);
+        await output.WriteLineAsync($"JobRunners demo: runner '{runner.Name}', store {CliStores.Describe(configuration)}").ConfigureAwait(false);
 
         await runner.DispatchTaskAsync(DemoJobs.SendEmail, new SendEmailPayload("ops@example.com", "Demo started"), cancellationToken).ConfigureAwait(false);
         await output.WriteLineAsync("Dispatched task send-email (tasks leave no row).").ConfigureAwait(false);

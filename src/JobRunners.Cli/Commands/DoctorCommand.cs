@@ -59,7 +59,7 @@ internal static class DoctorCommand
             await output.WriteLineAsync(ex.Message).ConfigureAwait(false);
         }
 
-        await output.WriteLineAsync($"Store:           {StoreSelection.Describe(configuration)}").ConfigureAwait(false);
+        await output.WriteLineAsync($"Store:           {CliStores.Describe(configuration)}").ConfigureAwait(false);
         try
         {
             var store = services.GetRequiredService<IJobStore>();

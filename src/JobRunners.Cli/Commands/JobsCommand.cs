@@ -37,7 +37,7 @@ internal static class JobsCommand
         var list = new Command("list", "List job rows, newest first.") { status, type, limit };
         list.SetAction(async (result, ct) =>
         {
-            var store = StoreSelection.Create(CliConfiguration.Build(result.GetValue(set)), TimeProvider.System);
+            var store = CliStores.CreateJobStore(CliConfiguration.Build(result.GetValue(set)), TimeProvider.System);
             var statusText = result.GetValue(status);
             var query = new JobQuery
             {
@@ -58,7 +58,7 @@ internal static class JobsCommand
         var show = new Command("show", "Show one job row with every column and its payload.") { id };
         show.SetAction(async (result, ct) =>
         {
-            var store = StoreSelection.Create(CliConfiguration.Build(result.GetValue(set)), TimeProvider.System);
+            var store = CliStores.CreateJobStore(CliConfiguration.Build(result.GetValue(set)), TimeProvider.System);
             var row = await store.GetAsync(result.GetValue(id), ct).ConfigureAwait(false);
             if (row is null)
             {

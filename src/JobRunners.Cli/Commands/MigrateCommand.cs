@@ -11,9 +11,9 @@ internal static class MigrateCommand
         command.SetAction(async (result, ct) =>
         {
             var configuration = CliConfiguration.Build(result.GetValue(set));
-            var store = StoreSelection.Create(configuration, TimeProvider.System);
+            var store = CliStores.CreateJobStore(configuration, TimeProvider.System);
             await store.MigrateAsync(ct).ConfigureAwait(false);
-            await Console.Out.WriteLineAsync($"Job store is up to date: {StoreSelection.Describe(configuration)}").ConfigureAwait(false);
+            await Console.Out.WriteLineAsync($"Job store is up to date: {CliStores.Describe(configuration)}").ConfigureAwait(false);
             return 0;
         });
         return command;

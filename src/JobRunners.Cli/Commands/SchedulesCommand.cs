@@ -246,7 +246,7 @@ internal static partial class SchedulesCommand
     private static Argument<string> Tag() => new("tag") { Description = "The recurring job's tag." };
 
     private static IScheduleStore StoreOf(ParseResult result, Option<string[]> set) =>
-        ScheduleStoreSelection.Create(CliConfiguration.Build(result.GetValue(set)), TimeProvider.System);
+        CliStores.CreateScheduleStore(CliConfiguration.Build(result.GetValue(set)), TimeProvider.System);
 
     private static async Task<int> NotFoundAsync(string tag)
     {

@@ -1,5 +1,6 @@
 using JobRunners.Hosting;
 using JobRunners.Registry;
+using JobRunners.Scheduling;
 using JobRunners.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -111,11 +112,35 @@ public sealed class JobRunnersBuilder
         return this;
     }
 
-    /// <summary>Uses a store of your own instead of the one chosen from configuration.</summary>
+    /// <summary>
+    /// Uses a job store of your own. Recurring jobs then also need a schedule store in the same database: give it
+    /// with <see cref="UseStore(Func{IServiceProvider, IJobStore}, Func{IServiceProvider, IScheduleStore})"/> or
+    /// <c>UseScheduleStore</c>. The last store chosen (by this, <c>UseSqlite</c> or <c>UsePostgreSql</c>) wins.
+    /// </summary>
+    /// <param name="factory">Builds the job store, once.</param>
+    /// <returns>The builder.</returns>
     public JobRunnersBuilder UseStore(Func<IServiceProvider, IJobStore> factory)
     {
         ArgumentNullException.ThrowIfNull(factory);
         _registrations.StoreFactory = factory;
+        _registrations.ScheduleStoreFactory = null;
+        return this;
+    }
+
+    /// <summary>
+    /// Uses a job store and the schedule store beside it, in one database (what <c>UseSqlite</c> and
+    /// <c>UsePostgreSql</c> call). The last store chosen wins; a schedule store given with <c>UseScheduleStore</c>
+    /// is used instead of <paramref name="scheduleStore"/>.
+    /// </summary>
+    /// <param name="jobStore">Builds the job store, once.</param>
+    /// <param name="scheduleStore">Builds the schedule store, once.</param>
+    /// <returns>The builder.</returns>
+    public JobRunnersBuilder UseStore(Func<IServiceProvider, IJobStore> jobStore, Func<IServiceProvider, IScheduleStore> scheduleStore)
+    {
+        ArgumentNullException.ThrowIfNull(jobStore);
+        ArgumentNullException.ThrowIfNull(scheduleStore);
+        _registrations.StoreFactory = jobStore;
+        _registrations.ScheduleStoreFactory = scheduleStore;
         return this;
     }
 

@@ -1,4 +1,5 @@
 using JobRunners.Registry;
+using JobRunners.Scheduling;
 using JobRunners.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,7 +33,11 @@ internal sealed class JobRunnersRegistrations
 
     public IReadOnlyDictionary<string, RunnerDescriptor> Runners => _runners;
 
+    /// <summary>The job store the last <c>UseStore</c> (or <c>UseSqlite</c>, <c>UsePostgreSql</c>) chose; null when none did.</summary>
     public Func<IServiceProvider, IJobStore>? StoreFactory { get; set; }
+
+    /// <summary>The schedule store in the same database as <see cref="StoreFactory"/>; null for a job store chosen alone.</summary>
+    public Func<IServiceProvider, IScheduleStore>? ScheduleStoreFactory { get; set; }
 
     /// <summary>True when any call asked for the worker (<c>EnableWorker</c>).</summary>
     public bool WorkerEnabled { get; set; }

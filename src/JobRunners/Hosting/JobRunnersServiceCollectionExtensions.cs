@@ -13,15 +13,16 @@ namespace JobRunners;
 public static class JobRunnersServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds JobRunners: tasks, jobs and runners registered by <paramref name="configure"/>, the store chosen from
-    /// configuration, the runner chosen by <c>JOB_RUNNER</c> (or <c>JobRunners:Runner</c>), its workers, and
+    /// Adds JobRunners: tasks, jobs and runners registered by <paramref name="configure"/>, the store it chooses
+    /// (<c>jobs.UseSqlite()</c> or <c>jobs.UsePostgreSql()</c>, from the store packages; a host with none stops at
+    /// start), the runner chosen by <c>JOB_RUNNER</c> (or <c>JobRunners:Runner</c>), its workers, and
     /// maintenance. Call it as often as you like: every call adds to the same registrations (a library adds its jobs,
     /// the application its own). Nothing is chosen or checked here: the runner is selected from configuration when
     /// the container first needs it, and an unknown runner or a missing setting stops the host at start, before any
     /// hosted service runs.
     /// </summary>
     /// <param name="services">The service collection.</param>
-    /// <param name="configuration">Where settings come from; the first call's configuration selects the runner and store.</param>
+    /// <param name="configuration">Where settings come from; the first call's configuration selects the runner.</param>
     /// <param name="configure">Registers tasks, jobs and runners.</param>
     /// <returns>The service collection.</returns>
     /// <exception cref="RegistrationException">A registration is invalid, such as a duplicate name.</exception>
@@ -33,7 +34,7 @@ public static class JobRunnersServiceCollectionExtensions
 
     /// <summary>
     /// Adds JobRunners registrations without naming a configuration: what a library calls to add its tasks and jobs.
-    /// The runner and store are chosen from the configuration another call gives, or else from the container's
+    /// The runner is chosen from the configuration another call gives, or else from the container's
     /// <see cref="IConfiguration"/>. See <see cref="AddJobRunners(IServiceCollection, IConfiguration, Action{JobRunnersBuilder})"/>.
     /// </summary>
     public static IServiceCollection AddJobRunners(this IServiceCollection services, Action<JobRunnersBuilder> configure) =>
@@ -79,12 +80,13 @@ public static class JobRunnersServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<JobRunnersOptions>, BindFromRegistrations>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOptionsChangeTokenSource<JobRunnersOptions>, ReloadFromRegistrations>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JobRunnersOptions>, JobRunnersOptionsValidator>());
-        services.AddOptions<RunnerStartupCheck>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RunnerStartupCheck>, RunnerStartupCheckValidator>());
         services.TryAddSingleton(sp => sp.GetRequiredService<JobRunnersRegistrations>().Select(sp));
         services.TryAddSingleton(sp => sp.GetRequiredService<JobRunnersRegistrations>().BuildRegistry(sp.GetRequiredService<IOptions<JobRunnersOptions>>().Value));
-        services.TryAddSingleton(sp => sp.GetRequiredService<JobRunnersRegistrations>().StoreFactory?.Invoke(sp)
-            ?? StoreSelection.Create(registrations.ConfigurationFor(sp), sp.GetRequiredService<TimeProvider>()));
+        services.AddOptions<StoreStartupCheck>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StoreStartupCheck>, StoreStartupCheckValidator>());
+        services.AddOptions<RunnerStartupCheck>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RunnerStartupCheck>, RunnerStartupCheckValidator>());
+        services.TryAddSingleton(sp => sp.GetRequiredService<JobRunnersRegistrations>().StoreFactory?.Invoke(sp) ?? throw NoStoreChosen());
         services.TryAddSingleton(sp => new JobExecutor(
             sp.GetRequiredService<JobRegistry>(),
             sp.GetRequiredService<IJobStore>(),
@@ -127,6 +129,11 @@ public static class JobRunnersServiceCollectionExtensions
         // After startup (migrations) so code-defined schedules can be saved.
         services.AddRecurringScheduling(registrations);
     }
+
+    // Every app picks its store explicitly, so the core ships neither driver (docs/design/composition.md, "Stores").
+    private static RegistrationException NoStoreChosen() => new(
+        "No job store is chosen: in AddJobRunners, call jobs.UseSqlite() (package JobRunners.Sqlite: one file on this machine) " +
+        "or jobs.UsePostgreSql() (package JobRunners.PostgreSql: one database every process shares), or jobs.UseStore(...) for a store of your own.");
 
     /// <summary>Tells <see cref="IOptionsMonitor{TOptions}"/> when the registrations' configuration reloads.</summary>
     private sealed class ReloadFromRegistrations(JobRunnersRegistrations registrations, IServiceProvider services) : IOptionsChangeTokenSource<JobRunnersOptions>

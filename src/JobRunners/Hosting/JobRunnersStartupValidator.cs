@@ -1,3 +1,4 @@
+using JobRunners.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -32,6 +33,24 @@ internal sealed class RunnerStartupCheckValidator(IServiceProvider services) : I
     public ValidateOptionsResult Validate(string? name, RunnerStartupCheck options)
     {
         services.GetRequiredService<IJobRunner>();
+        return ValidateOptionsResult.Success;
+    }
+}
+
+/// <summary>
+/// A start-time check with no settings of its own: that a store was chosen (<c>UseSqlite</c>, <c>UsePostgreSql</c>,
+/// <c>UseStore</c>) and can be built from its settings, before any hosted service starts.
+/// </summary>
+internal sealed class StoreStartupCheck
+{
+}
+
+/// <summary>Builds the job store, which throws when none was chosen or its settings are missing.</summary>
+internal sealed class StoreStartupCheckValidator(IServiceProvider services) : IValidateOptions<StoreStartupCheck>
+{
+    public ValidateOptionsResult Validate(string? name, StoreStartupCheck options)
+    {
+        services.GetRequiredService<IJobStore>();
         return ValidateOptionsResult.Success;
     }
 }

@@ -45,5 +45,6 @@ internal sealed class MissingScheduleStore : IScheduleStore
 
     private JobStoreException Missing() => new(
         $"Recurring jobs need a schedule store in the job store's database, and the job store ({_jobStore}) was set with UseStore: " +
-        "also call UseScheduleStore(sp => new SqliteScheduleStore(...) or new PostgreSqlScheduleStore(...)) in AddJobRunners.");
+        "give its schedule store too, with UseStore(jobStore, scheduleStore) or UseScheduleStore(...) in AddJobRunners " +
+        "(UseSqlite() and UsePostgreSql() choose both).");
 }

@@ -26,8 +26,8 @@ internal static class RecurringSchedulingServiceCollectionExtensions
 
         services.AddOptions<RecurringSchedulerOptions>().Configure<IServiceProvider>((options, sp) =>
             registrations.ConfigurationFor(sp).GetSection(RecurringSchedulerOptions.SectionName).Bind(options));
-        services.TryAddSingleton<IScheduleStore>(sp => ScheduleStoreSelection.ForJobStore(
-            sp.GetRequiredService<IJobStore>(), registrations.ConfigurationFor(sp), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IScheduleStore>(sp => registrations.ScheduleStoreFactory?.Invoke(sp)
+            ?? new MissingScheduleStore(Describe(sp.GetRequiredService<IJobStore>())));
         services.TryAddSingleton<ScheduleChanges>();
         services.TryAddSingleton<RecurringJobs>();
         services.TryAddSingleton<IRecurringJobs>(sp => sp.GetRequiredService<RecurringJobs>());
@@ -37,4 +37,6 @@ internal static class RecurringSchedulingServiceCollectionExtensions
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<RecurringScheduler>());
         return services;
     }
+
+    private static string Describe(IJobStore jobStore) => $"{jobStore.GetType().Name}, {jobStore.Name}";
 }

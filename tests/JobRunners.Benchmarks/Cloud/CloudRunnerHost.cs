@@ -22,6 +22,7 @@ internal static class CloudRunnerHost
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddJobRunners(builder.Configuration, jobs =>
         {
+            jobs.UsePostgreSql();
             register(jobs);
             jobs.AddJob<NoopPayload>(JobRunnersHost.JobType, static (_, _, _) => ValueTask.CompletedTask);
             jobs.AddTask<NoopPayload>(JobRunnersHost.TaskName, static (_, _, _) => ValueTask.CompletedTask);

@@ -45,6 +45,7 @@ internal static class JobRunnersHost
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddJobRunners(builder.Configuration, jobs =>
         {
+            jobs.UsePostgreSql();
             flavor.Register(jobs);
             jobs.AddJob<NoopPayload>(JobType, (_, _, _) =>
             {

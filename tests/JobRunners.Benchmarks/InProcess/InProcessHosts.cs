@@ -22,6 +22,7 @@ internal static class InProcessHosts
         });
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddJobRunners(builder.Configuration, jobs => jobs
+            .UsePostgreSql()
             .AddInProcessRunner()
             .AddTask<NoopPayload>(JobRunnersHost.TaskName, static (_, _, _) => ValueTask.CompletedTask)
             .AddJob<NoopPayload>(JobRunnersHost.JobType, static (_, _, _) => ValueTask.CompletedTask));

@@ -39,6 +39,12 @@ public abstract class RunnerTestBase
     /// <summary>Registers the runner under test.</summary>
     protected abstract void AddRunner(JobRunnersBuilder jobs);
 
+    /// <summary>
+    /// Chooses the host's store: by default the SQLite file at <c>JobRunners:Sqlite:Path</c> (a fresh one per host,
+    /// or <see cref="NewSharedStorePath"/>). A runner whose queue is its store overrides this.
+    /// </summary>
+    protected virtual void UseStore(JobRunnersBuilder jobs) => jobs.UseSqlite();
+
     /// <summary>Adds the settings the runner needs (queue URLs, connection strings and the like).</summary>
     protected virtual void AddSettings(IDictionary<string, string?> settings)
     {
@@ -80,6 +86,7 @@ public abstract class RunnerTestBase
 
         builder.Services.AddJobRunners(builder.Configuration, jobs =>
         {
+            UseStore(jobs);
             AddRunner(jobs);
             jobs.AddProbes();
             configure?.Invoke(jobs);

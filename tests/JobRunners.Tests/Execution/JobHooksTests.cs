@@ -29,6 +29,7 @@ public sealed class JobHooksTests
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["JOB_RUNNER"] = runner, ["JobRunners:Sqlite:Path"] = _path });
         builder.Services.AddJobRunners(builder.Configuration, jobs => jobs
+            .UseSqlite()
             .AddInProcessRunner()
             .AddSynchronousRunner()
             .AddJob<int>("flaky", (_, _, _) => throw new TimeoutException("upstream slow"), o =>

@@ -69,7 +69,7 @@ public sealed class CompositionTests
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["JobRunners:Sqlite:Path"] = _database });
         builder.Services.AddSingleton<IHostedService>(started);
-        builder.AddJobRunners(jobs => jobs.AddInProcessRunner());
+        builder.AddJobRunners(jobs => jobs.UseSqlite().AddInProcessRunner());
 
         // Registration chose nothing: a source added afterwards (as a test host does) decides the runner.
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["JOB_RUNNER"] = "rabbit" });
@@ -91,7 +91,7 @@ public sealed class CompositionTests
             ["JobRunners:MaintenanceInterval"] = "00:00:00",
         });
         builder.Services.AddSingleton<IHostedService>(started);
-        builder.AddJobRunners(jobs => jobs.AddInProcessRunner());
+        builder.AddJobRunners(jobs => jobs.UseSqlite().AddInProcessRunner());
         using var host = builder.Build();
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
@@ -105,7 +105,7 @@ public sealed class CompositionTests
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(clock);
-        services.AddJobRunners(Configuration(), jobs => jobs.AddInProcessRunner());
+        services.AddJobRunners(Configuration(), jobs => jobs.UseSqlite().AddInProcessRunner());
         services.AddJobRunners(Configuration(), jobs => jobs.AddSynchronousRunner());
 
         await using var provider = services.BuildServiceProvider();

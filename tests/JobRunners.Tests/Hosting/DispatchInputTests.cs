@@ -20,6 +20,8 @@ public sealed class DispatchInputTests : RunnerTestBase
     protected override void AddRunner(JobRunnersBuilder jobs) =>
         jobs.AddRunner<ThreadPoolTransport>("thread-pool");
 
+    protected override void UseStore(JobRunnersBuilder jobs) => jobs.UseConfiguredStore();
+
     protected override void AddSettings(IDictionary<string, string?> settings)
     {
         if (_schema is not null)

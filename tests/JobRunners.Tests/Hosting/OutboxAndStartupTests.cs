@@ -71,7 +71,9 @@ public sealed class OutboxAndStartupTests : RunnerTestBase
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["JOB_RUNNER"] = "picky" });
-        builder.Services.AddJobRunners(builder.Configuration, jobs => jobs.AddRunner<PickyTransport>("picky"));
+        builder.Services.AddJobRunners(builder.Configuration, jobs => jobs
+            .UseSqlite(Path.Combine(Path.GetTempPath(), $"jr-{Guid.NewGuid():N}.db"))
+            .AddRunner<PickyTransport>("picky"));
         using var host = builder.Build();
 
         var error = await Assert.ThrowsAsync<RunnerNotConfiguredException>(() => host.StartAsync());
@@ -89,7 +91,7 @@ public sealed class OutboxAndStartupTests : RunnerTestBase
             ["JobRunners:Retry:MaxAttempts"] = "0",
             ["JobRunners:Sqlite:Path"] = Path.Combine(Path.GetTempPath(), $"jr-{Guid.NewGuid():N}.db"),
         });
-        builder.Services.AddJobRunners(builder.Configuration, jobs => jobs.AddInProcessRunner());
+        builder.Services.AddJobRunners(builder.Configuration, jobs => jobs.UseSqlite().AddInProcessRunner());
         using var host = builder.Build();
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());

@@ -179,6 +179,7 @@ public sealed class ReconcilerTests
         services.AddSingleton<TimeProvider>(_time);
         services.AddSingleton(new RecordingTransport(traits));
         services.AddJobRunners(new ConfigurationBuilder().AddInMemoryCollection(values).Build(), jobs => jobs
+            .UseSqlite()
             .AddRunner<RecordingTransport>(RecordingTransport.RunnerName)
             .AddJob<string>(Job, (_, _, _) => ValueTask.CompletedTask));
         _services = services.BuildServiceProvider();

@@ -141,6 +141,14 @@ public sealed class PackageTests
         Assert.That(paths, Is.Empty, "the contract package must not bring in a store's driver");
     }
 
+    [Test]
+    public void Dependencies_CorePackage_BringsInNoStore()
+    {
+        var paths = ForbiddenPaths("JobRunners", [.. StoreDrivers, "JobRunners.PostgreSql", "JobRunners.Sqlite"]).ToList();
+
+        Assert.That(paths, Is.Empty, "the core package must not bring in a store or its driver: the application chooses one (UseSqlite, UsePostgreSql)");
+    }
+
     /// <summary>Each chain from <paramref name="from"/> to a forbidden id, through the packages of this folder.</summary>
     private IEnumerable<string> ForbiddenPaths(string from, IReadOnlyList<string> forbidden)
     {

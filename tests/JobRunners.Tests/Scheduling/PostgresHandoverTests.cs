@@ -136,6 +136,7 @@ public sealed class PostgresHandoverTests
             ["JobRunners:Scheduler:PollInterval"] = "00:00:00.100",
         });
         builder.Services.AddJobRunners(builder.Configuration, jobs => jobs
+            .UsePostgreSql()
             .AddInProcessRunner()
             .AddJob<ReportPayload>(SchedulerNode.ReportJob, (_, context, _) =>
             {

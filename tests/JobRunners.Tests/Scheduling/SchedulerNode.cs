@@ -59,7 +59,7 @@ internal sealed class SchedulerNode : IAsyncDisposable
         services.AddSingleton<TimeProvider>(time);
         services.AddJobRunners(configuration, jobs =>
         {
-            jobs.AddSynchronousRunner().AddInProcessRunner();
+            jobs.UseSqlite().AddSynchronousRunner().AddInProcessRunner();
             jobs.AddJob<ReportPayload>(ReportJob, (payload, context, _) =>
             {
                 runs.Enqueue((context.JobId, payload));

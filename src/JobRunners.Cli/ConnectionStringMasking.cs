@@ -1,7 +1,7 @@
 using System.Data.Common;
 using Npgsql;
 
-namespace JobRunners;
+namespace JobRunners.Cli;
 
 /// <summary>Connection strings made safe to print: every secret replaced by <c>***</c>, whichever alias it was given under.</summary>
 internal static class ConnectionStringMasking
@@ -12,6 +12,9 @@ internal static class ConnectionStringMasking
     // builder below; these cover Azure Storage, Service Bus and generic ones).
     private static readonly string[] SecretKeys =
         ["password", "pwd", "psw", "ssl password", "sslpassword", "accountkey", "sharedaccesssignature", "sharedaccesskey", "sharedsecretvalue", "secret", "token", "accesskey", "secretkey"];
+
+    // Any other key whose name says it holds a secret, such as "ClientSecret" or "ApiToken".
+    private static readonly string[] SecretSuffixes = ["password", "secret", "token", "key"];
 
     /// <summary>A PostgreSQL connection string parsed by Npgsql's builder, so <c>Password</c>, <c>PWD</c>, <c>PSW</c> and <c>SSL Password</c> are all caught.</summary>
     public static string Postgres(string connectionString)
@@ -55,7 +58,7 @@ internal static class ConnectionStringMasking
         foreach (var key in builder.Keys.Cast<string>().ToList())
         {
             var normalized = key.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant();
-            if (SecretKeys.Any(s => s.Replace(" ", "", StringComparison.Ordinal) == normalized) || PayloadMasking.IsSecretName(key))
+            if (SecretKeys.Any(s => s.Replace(" ", "", StringComparison.Ordinal) == normalized) || SecretSuffixes.Any(s => normalized.EndsWith(s, StringComparison.Ordinal)))
             {
                 builder[key] = Mask;
             }
