@@ -26,15 +26,17 @@ public static class AwsLambdaRunnerExtensions
             sp => sp.GetRequiredService<AwsLambdaJobRunner>(),
             services =>
             {
-                var options = services.AddOptions<AwsLambdaOptions>()
-                    .Bind(builder.Configuration.GetSection(AwsLambdaOptions.SectionName))
-                    .Configure(o => AwsLambdaSettings.ApplyOverrides(builder.Configuration, o));
+                var options = builder.AddRunnerOptions<AwsLambdaOptions>(
+                    AwsLambdaJobRunner.RunnerName,
+                    AwsLambdaOptions.SectionName,
+                    AwsLambdaSettings.ApplyOverrides,
+                    (_, o) => AwsLambdaSettings.CheckWithCredentials(o),
+                    AwsLambdaSettings.ApplyFallbacks);
                 if (configure is not null)
                 {
                     options.Configure(configure);
                 }
 
-                options.PostConfigure(o => AwsLambdaSettings.ApplyFallbacks(builder.Configuration, o));
                 services.TryAddSingleton<AwsLambdaJobRunner>();
             });
     }

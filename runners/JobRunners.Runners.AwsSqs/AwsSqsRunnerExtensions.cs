@@ -1,6 +1,5 @@
 using Amazon.SQS;
 using JobRunners.Runners.AwsSqs;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -31,9 +30,7 @@ public static class AwsSqsRunnerExtensions
             sp => sp.GetRequiredService<AwsSqsJobRunner>(),
             services =>
             {
-                var options = services.AddOptions<AwsSqsOptions>()
-                    .Bind(builder.Configuration.GetSection(AwsSqsOptions.SectionName))
-                    .Configure(o => AwsSqsSettings.ApplyFlatNames(builder.Configuration, o));
+                var options = builder.AddRunnerOptions<AwsSqsOptions>(AwsSqsJobRunner.RunnerName, AwsSqsOptions.SectionName, AwsSqsSettings.ApplyFlatNames, CheckSettings);
                 if (configure is not null)
                 {
                     options.Configure(configure);
@@ -51,5 +48,13 @@ public static class AwsSqsRunnerExtensions
                 services.TryAddSingleton<AwsSqsWorker>();
                 services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<AwsSqsWorker>());
             });
+    }
+
+    // The check the runner itself makes (SqsQueue.Check), on the options being built: settings, the application's
+    // client, and whether credentials can be found.
+    private static IEnumerable<MissingSetting> CheckSettings(IServiceProvider services, AwsSqsOptions options)
+    {
+        using var queue = new SqsQueue(Options.Create(options), services.GetRequiredService<ILogger<SqsQueue>>(), services.GetService<IAmazonSQS>());
+        return queue.Check(AwsSqsJobRunner.RunnerName).Missing;
     }
 }

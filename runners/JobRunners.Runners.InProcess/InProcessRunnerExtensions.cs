@@ -20,7 +20,10 @@ public static class InProcessRunnerExtensions
             sp => sp.GetRequiredService<InProcessJobRunner>(),
             services =>
             {
-                var options = services.AddOptions<InProcessOptions>().Bind(builder.Configuration.GetSection(InProcessOptions.SectionName));
+                var options = builder.AddRunnerOptions<InProcessOptions>(
+                    InProcessJobRunner.RunnerName,
+                    InProcessOptions.SectionName,
+                    check: (_, o) => o.Check());
                 if (configure is not null)
                 {
                     options.Configure(configure);

@@ -19,7 +19,7 @@ public static class SynchronousRunnerExtensions
             sp => sp.GetRequiredService<SynchronousJobRunner>(),
             services =>
             {
-                var options = services.AddOptions<SynchronousOptions>().Bind(builder.Configuration.GetSection(SynchronousOptions.SectionName));
+                var options = builder.AddRunnerOptions<SynchronousOptions>(SynchronousJobRunner.RunnerName, SynchronousOptions.SectionName);
                 if (configure is not null)
                 {
                     options.Configure(configure);

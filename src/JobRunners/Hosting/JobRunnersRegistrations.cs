@@ -32,6 +32,10 @@ internal sealed class JobRunnersRegistrations
 
     public IReadOnlyDictionary<string, RunnerDescriptor> Runners => _runners;
 
+    public IReadOnlyCollection<string> JobNames => _jobNames;
+
+    public IReadOnlyCollection<string> TaskNames => _taskNames;
+
     public Func<IServiceProvider, IJobStore>? StoreFactory { get; set; }
 
     /// <summary>True when any call asked for the worker (<c>EnableWorker</c>).</summary>

@@ -76,8 +76,8 @@ public static class JobRunnersServiceCollectionExtensions
         services.AddOptions();
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<JobRunnersOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<JobRunnersOptions>, BindFromRegistrations>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOptionsChangeTokenSource<JobRunnersOptions>, ReloadFromRegistrations>());
+        services.AddSingleton<IConfigureOptions<JobRunnersOptions>>(sp => new BindFromRegistrations<JobRunnersOptions>(registrations, sp, JobRunnersOptions.SectionName, readFlatNames: null));
+        services.AddSingleton<IOptionsChangeTokenSource<JobRunnersOptions>>(sp => new ReloadFromRegistrations<JobRunnersOptions>(registrations, sp));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JobRunnersOptions>, JobRunnersOptionsValidator>());
         services.AddOptions<RunnerStartupCheck>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RunnerStartupCheck>, RunnerStartupCheckValidator>());
@@ -124,20 +124,5 @@ public static class JobRunnersServiceCollectionExtensions
 
         // After startup (migrations) so code-defined schedules can be saved.
         services.AddRecurringScheduling(registrations);
-    }
-
-    /// <summary>Tells <see cref="IOptionsMonitor{TOptions}"/> when the registrations' configuration reloads.</summary>
-    private sealed class ReloadFromRegistrations(JobRunnersRegistrations registrations, IServiceProvider services) : IOptionsChangeTokenSource<JobRunnersOptions>
-    {
-        public string Name => Options.DefaultName;
-
-        public Microsoft.Extensions.Primitives.IChangeToken GetChangeToken() => registrations.ConfigurationFor(services).GetReloadToken();
-    }
-
-    /// <summary>Binds the shared settings from the registrations' configuration (or the container's).</summary>
-    private sealed class BindFromRegistrations(JobRunnersRegistrations registrations, IServiceProvider services) : IConfigureOptions<JobRunnersOptions>
-    {
-        public void Configure(JobRunnersOptions options) =>
-            registrations.ConfigurationFor(services).GetSection(JobRunnersOptions.SectionName).Bind(options);
     }
 }
