@@ -29,7 +29,10 @@ public sealed class JobRunnersBuilder
     /// <summary>The service collection, for runners' own registrations.</summary>
     public IServiceCollection Services { get; }
 
-    /// <summary>The configuration runners read their settings from.</summary>
+    /// <summary>
+    /// The configuration this call was given, for a custom runner that reads settings at registration; runners added
+    /// with <see cref="AddRunnerOptions{TOptions}"/> read theirs when first built instead.
+    /// </summary>
     /// <exception cref="RegistrationException">This call was given no configuration and none is known yet.</exception>
     public IConfiguration Configuration => _configuration ?? throw new RegistrationException(
         "Runners read their settings from configuration, and this AddJobRunners call has none: add runners with " +
