@@ -30,7 +30,7 @@ public static class AwsLambdaRunnerExtensions
                     AwsLambdaJobRunner.RunnerName,
                     AwsLambdaOptions.SectionName,
                     AwsLambdaSettings.ApplyOverrides,
-                    (_, o) => AwsLambdaSettings.CheckWithCredentials(o),
+                    (_, o) => AwsLambdaSettings.Check(o).Count == 0 ? [] : AwsLambdaSettings.CheckWithCredentials(o),
                     AwsLambdaSettings.ApplyFallbacks);
                 if (configure is not null)
                 {

@@ -50,11 +50,18 @@ public static class AwsSqsRunnerExtensions
             });
     }
 
-    // The check the runner itself makes (SqsQueue.Check), on the options being built: settings, the application's
-    // client, and whether credentials can be found.
+    // The settings are checked whenever the options are built. Finding credentials depends on the machine, not the
+    // settings, so the runner's own check (SqsQueue.Check) makes it when the runner is built; but once a setting
+    // is unusable, the report is that whole check, so the start names every problem at once.
     private static IEnumerable<MissingSetting> CheckSettings(IServiceProvider services, AwsSqsOptions options)
     {
-        using var queue = new SqsQueue(Options.Create(options), services.GetRequiredService<ILogger<SqsQueue>>(), services.GetService<IAmazonSQS>());
+        var appClient = services.GetService<IAmazonSQS>();
+        if (AwsSqsSettings.Check(options, clientSupplied: appClient is not null).Count == 0)
+        {
+            return [];
+        }
+
+        using var queue = new SqsQueue(Options.Create(options), services.GetRequiredService<ILogger<SqsQueue>>(), appClient);
         return queue.Check(AwsSqsJobRunner.RunnerName).Missing;
     }
 }
