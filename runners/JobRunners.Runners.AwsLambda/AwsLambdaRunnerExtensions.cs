@@ -24,15 +24,17 @@ public static class AwsLambdaRunnerExtensions
             AwsLambdaTransport.RunnerName,
             services =>
             {
-                var options = services.AddOptions<AwsLambdaOptions>()
-                    .Bind(builder.Configuration.GetSection(AwsLambdaOptions.SectionName))
-                    .Configure(o => AwsLambdaSettings.ApplyOverrides(builder.Configuration, o));
+                var options = builder.AddRunnerOptions<AwsLambdaOptions>(
+                    AwsLambdaTransport.RunnerName,
+                    AwsLambdaOptions.SectionName,
+                    AwsLambdaSettings.ApplyOverrides,
+                    (_, o) => AwsLambdaSettings.Check(o).Count == 0 ? [] : AwsLambdaSettings.CheckWithCredentials(o),
+                    AwsLambdaSettings.ApplyFallbacks);
                 if (configure is not null)
                 {
                     options.Configure(configure);
                 }
 
-                options.PostConfigure(o => AwsLambdaSettings.ApplyFallbacks(builder.Configuration, o));
             });
     }
 }

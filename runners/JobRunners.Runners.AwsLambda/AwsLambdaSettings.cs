@@ -114,6 +114,23 @@ internal static class AwsLambdaSettings
     }
 
     /// <summary>
+    /// What the runner's configuration check reports for <paramref name="options"/>: <see cref="Check"/> and, as
+    /// the runner adds, credentials that cannot be found. The options check reports this once a setting is
+    /// unusable, so the start names every problem at once; with usable settings, finding credentials (which depends
+    /// on the machine, not the settings) is left to the runner's check when it is built.
+    /// </summary>
+    public static List<MissingSetting> CheckWithCredentials(AwsLambdaOptions options)
+    {
+        var missing = Check(options);
+        if (AwsCredentialResolver.Resolve(Client(options)).Problem is { } problem)
+        {
+            missing.Add(new MissingSetting(Credentials, problem));
+        }
+
+        return missing;
+    }
+
+    /// <summary>
     /// The settings the runner finds its credentials from (the way the aws-sqs runner does) and builds its SQS
     /// clients from: each try bounded by <see cref="AwsLambdaOptions.InvokeTimeout"/>, retried
     /// <see cref="AwsLambdaOptions.InvokeRetries"/> times.

@@ -1,6 +1,5 @@
 using Amazon.SQS;
 using JobRunners.Runners.AwsSqs;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -30,9 +29,7 @@ public static class AwsSqsRunnerExtensions
             AwsSqsTransport.RunnerName,
             services =>
             {
-                var options = services.AddOptions<AwsSqsOptions>()
-                    .Bind(builder.Configuration.GetSection(AwsSqsOptions.SectionName))
-                    .Configure(o => AwsSqsSettings.ApplyFlatNames(builder.Configuration, o));
+                var options = builder.AddRunnerOptions<AwsSqsOptions>(AwsSqsTransport.RunnerName, AwsSqsOptions.SectionName, AwsSqsSettings.ApplyFlatNames, CheckSettings);
                 if (configure is not null)
                 {
                     options.Configure(configure);
@@ -49,5 +46,20 @@ public static class AwsSqsRunnerExtensions
                 services.TryAddSingleton<AwsSqsWorker>();
                 services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<AwsSqsWorker>());
             });
+    }
+
+    // The settings are checked whenever the options are built. Finding credentials depends on the machine, not the
+    // settings, so the runner's own check (SqsQueue.Check) makes it when the runner is built; but once a setting
+    // is unusable, the report is that whole check, so the start names every problem at once.
+    private static IEnumerable<MissingSetting> CheckSettings(IServiceProvider services, AwsSqsOptions options)
+    {
+        var appClient = services.GetService<IAmazonSQS>();
+        if (AwsSqsSettings.Check(options, clientSupplied: appClient is not null).Count == 0)
+        {
+            return [];
+        }
+
+        using var queue = new SqsQueue(Options.Create(options), services.GetRequiredService<ILogger<SqsQueue>>(), appClient);
+        return queue.Check(AwsSqsTransport.RunnerName).Missing;
     }
 }

@@ -29,9 +29,7 @@ public static class AzureQueueRunnerExtensions
             AzureQueueTransport.RunnerName,
             services =>
             {
-                var options = services.AddOptions<AzureQueueOptions>()
-                    .Bind(builder.Configuration.GetSection(AzureQueueOptions.SectionName))
-                    .Configure(o => AzureQueueSettings.ApplyFlatNames(builder.Configuration, o));
+                var options = builder.AddRunnerOptions<AzureQueueOptions>(AzureQueueTransport.RunnerName, AzureQueueOptions.SectionName, AzureQueueSettings.ApplyFlatNames, CheckSettings);
                 if (configure is not null)
                 {
                     options.Configure(configure);
@@ -50,4 +48,9 @@ public static class AzureQueueRunnerExtensions
                 services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<AzureQueueWorker>());
             });
     }
+
+    // The check the runner itself makes (AzureQueueTransport.Check), on the options being built: settings, and an
+    // application client that would not write Base64.
+    private static IEnumerable<MissingSetting> CheckSettings(IServiceProvider services, AzureQueueOptions options) =>
+        new AzureQueueTransport(Options.Create(options), services.GetRequiredService<ILogger<AzureQueueTransport>>(), services.GetService<QueueServiceClient>()).Check();
 }

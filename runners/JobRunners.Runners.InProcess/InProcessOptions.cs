@@ -15,21 +15,28 @@ public sealed class InProcessOptions
     /// <summary>How long shutdown waits for running work to finish before interrupting it (default 30 s).</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    internal IEnumerable<string> Validate()
+    /// <summary>The problems as sentences, for the worker's own start check.</summary>
+    internal IEnumerable<string> Validate() => Check().Select(problem => $"{problem.Name} {problem.Reason}");
+
+    /// <summary>Every unusable value, by setting name: what the options check reports when the host starts.</summary>
+    internal List<MissingSetting> Check()
     {
+        var problems = new List<MissingSetting>();
         if (Workers < 1)
         {
-            yield return $"{SectionName}:Workers must be at least 1 (got {Workers}).";
+            problems.Add(new MissingSetting($"{SectionName}:Workers", $"must be at least 1 (got {Workers})."));
         }
 
         if (Capacity < 1)
         {
-            yield return $"{SectionName}:Capacity must be at least 1 (got {Capacity}).";
+            problems.Add(new MissingSetting($"{SectionName}:Capacity", $"must be at least 1 (got {Capacity})."));
         }
 
         if (ShutdownTimeout < TimeSpan.Zero)
         {
-            yield return $"{SectionName}:ShutdownTimeout must not be negative (got {ShutdownTimeout}).";
+            problems.Add(new MissingSetting($"{SectionName}:ShutdownTimeout", $"must not be negative (got {ShutdownTimeout})."));
         }
+
+        return problems;
     }
 }

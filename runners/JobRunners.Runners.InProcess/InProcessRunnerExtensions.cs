@@ -19,7 +19,10 @@ public static class InProcessRunnerExtensions
             InProcessTransport.RunnerName,
             services =>
             {
-                var options = services.AddOptions<InProcessOptions>().Bind(builder.Configuration.GetSection(InProcessOptions.SectionName));
+                var options = builder.AddRunnerOptions<InProcessOptions>(
+                    InProcessTransport.RunnerName,
+                    InProcessOptions.SectionName,
+                    check: (_, o) => o.Check());
                 if (configure is not null)
                 {
                     options.Configure(configure);

@@ -1,5 +1,4 @@
 using JobRunners.Runners.PostgreSql;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -29,9 +28,14 @@ public static class PostgreSqlRunnerExtensions
             PostgreSqlTransport.RunnerName,
             services =>
             {
-                var options = services.AddOptions<PostgreSqlRunnerOptions>()
-                    .Bind(builder.Configuration.GetSection(PostgreSqlRunnerOptions.SectionName))
-                    .Configure(o => PostgreSqlRunnerSettings.ApplyFlatNames(builder.Configuration, o));
+                // The registered names come from the builder, not the registry: building the registry reads the
+                // shared settings, which read these (the lease), so it cannot be built while these are checked. The
+                // runner's own check adds the connection string, which needs the store.
+                var options = builder.AddRunnerOptions<PostgreSqlRunnerOptions>(
+                    PostgreSqlTransport.RunnerName,
+                    PostgreSqlRunnerOptions.SectionName,
+                    PostgreSqlRunnerSettings.ApplyFlatNames,
+                    (_, o) => PostgreSqlRunnerSettings.Check(o, [.. builder.JobNames, .. builder.TaskNames]));
                 if (configure is not null)
                 {
                     options.Configure(configure);

@@ -90,6 +90,25 @@ internal static partial class PostgreSqlRunnerSettings
         return problems;
     }
 
+    /// <summary>
+    /// <see cref="Check(PostgreSqlRunnerOptions)"/> and the <see cref="JobTypes"/> this process does not register (a worker runs only what
+    /// it registers): what the runner reports about its settings.
+    /// </summary>
+    public static List<MissingSetting> Check(PostgreSqlRunnerOptions options, IReadOnlyCollection<string> registeredNames)
+    {
+        ArgumentNullException.ThrowIfNull(registeredNames);
+        var problems = Check(options);
+        var unknown = options.JobTypes.Where(name => !registeredNames.Contains(name)).ToList();
+        if (unknown.Count > 0)
+        {
+            problems.Add(new MissingSetting(
+                JobTypes,
+                $"names {string.Join(", ", unknown.Select(n => $"'{n}'"))}, which this process does not register as a job or task; a worker runs only what it registers."));
+        }
+
+        return problems;
+    }
+
     private delegate bool Parser<T>(string text, out T value);
 
     private static void Apply<T>(IConfiguration configuration, string setting, Parser<T> parse, Action<T> set, List<MissingSetting> problems)

@@ -17,6 +17,7 @@ internal sealed partial class PostgreSqlTransport : IJobTransport, IJobRowWriter
 
     private readonly PostgreSqlRunnerOptions _options;
     private readonly PostgreSqlJobStore? _store;
+    private readonly string _storeName;
     private readonly JobRegistry _registry;
     private readonly JobRunnersOptions _shared;
     private readonly TimeProvider _time;
@@ -27,6 +28,7 @@ internal sealed partial class PostgreSqlTransport : IJobTransport, IJobRowWriter
     {
         _options = options.Value;
         _store = store as PostgreSqlJobStore;
+        _storeName = store.Name;
         _registry = registry;
         _shared = shared.Value;
         _time = time;
@@ -51,22 +53,14 @@ internal sealed partial class PostgreSqlTransport : IJobTransport, IJobRowWriter
 
     public RunnerConfiguration CheckConfiguration(string runnerName)
     {
-        var missing = PostgreSqlRunnerSettings.Check(_options);
+        var missing = PostgreSqlRunnerSettings.Check(_options, [.. _registry.JobNames, .. _registry.TaskNames]);
         if (_store is null)
         {
             missing.Insert(0, new MissingSetting(
                 PostgreSqlRunnerSettings.ConnectionString,
-                $"call jobs.UsePostgreSql() in AddJobRunners (package JobRunners.PostgreSql; the store in use is '{Services.Store.Name}'): " +
+                $"call jobs.UsePostgreSql() in AddJobRunners (package JobRunners.PostgreSql; the store in use is '{_storeName}'): " +
                 "this runner's queue is the job_request table of the PostgreSQL store, which reads this connection string, " +
                 "e.g. Host=db;Username=app;Password=...;Database=app (environment: ConnectionStrings__JobRunners)."));
-        }
-
-        var unknown = _options.JobTypes.Where(name => !_registry.HasJob(name) && !_registry.HasTask(name)).ToList();
-        if (unknown.Count > 0)
-        {
-            missing.Add(new MissingSetting(
-                PostgreSqlRunnerSettings.JobTypes,
-                $"names {string.Join(", ", unknown.Select(n => $"'{n}'"))}, which this process does not register as a job or task; a worker runs only what it registers."));
         }
 
         return new RunnerConfiguration(runnerName, missing);

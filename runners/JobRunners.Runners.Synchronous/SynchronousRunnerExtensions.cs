@@ -17,7 +17,7 @@ public static class SynchronousRunnerExtensions
             SynchronousTransport.RunnerName,
             services =>
             {
-                var options = services.AddOptions<SynchronousOptions>().Bind(builder.Configuration.GetSection(SynchronousOptions.SectionName));
+                var options = builder.AddRunnerOptions<SynchronousOptions>(SynchronousTransport.RunnerName, SynchronousOptions.SectionName);
                 if (configure is not null)
                 {
                     options.Configure(configure);

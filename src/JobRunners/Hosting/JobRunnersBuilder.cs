@@ -5,6 +5,7 @@ using JobRunners.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace JobRunners;
 
@@ -29,7 +30,10 @@ public sealed class JobRunnersBuilder
     /// <summary>The service collection, for runners' own registrations.</summary>
     public IServiceCollection Services { get; }
 
-    /// <summary>The configuration runners read their settings from.</summary>
+    /// <summary>
+    /// The configuration this call was given, for a custom runner that reads settings at registration; runners added
+    /// with <see cref="AddRunnerOptions{TOptions}"/> read theirs when first built instead.
+    /// </summary>
     /// <exception cref="RegistrationException">This call was given no configuration and none is known yet.</exception>
     public IConfiguration Configuration => _configuration ?? throw new RegistrationException(
         "Runners read their settings from configuration, and this AddJobRunners call has none: add runners with " +
@@ -38,6 +42,12 @@ public sealed class JobRunnersBuilder
 
     /// <summary>The runner names registered so far, by every call.</summary>
     public IReadOnlyCollection<string> RunnerNames => _registrations.Runners.Keys.ToArray();
+
+    /// <summary>The job names registered so far, by every call; read it in a check to see them all.</summary>
+    public IReadOnlyCollection<string> JobNames => _registrations.JobNames.ToArray();
+
+    /// <summary>The task names registered so far, by every call; read it in a check to see them all.</summary>
+    public IReadOnlyCollection<string> TaskNames => _registrations.TaskNames.ToArray();
 
     /// <summary>Registers a job whose handler class is resolved from dependency injection, in a fresh scope per attempt.</summary>
     /// <exception cref="RegistrationException">The name is empty or already registered.</exception>
@@ -110,6 +120,51 @@ public sealed class JobRunnersBuilder
         // After the runner's own registrations, which may build the transport with a factory of their own.
         Services.TryAddSingleton<TTransport>();
         return this;
+    }
+
+    /// <summary>
+    /// Adds a runner's settings the way the shared settings are added: bound from <paramref name="sectionName"/> of
+    /// the configuration <c>AddJobRunners</c> was given (or else the container's <see cref="IConfiguration"/>) when
+    /// the options are first built, with <paramref name="readFlatNames"/> reading flat names such as
+    /// <c>JOBRUNNERS_SQS_QUEUE_URL</c> in the same step, and rebuilt for <see cref="IOptionsMonitor{TOptions}"/>
+    /// when that configuration reloads. While <paramref name="runnerName"/> is the selected runner,
+    /// <paramref name="check"/> runs whenever the options are built and when the host starts, before any hosted
+    /// service: its problems stop the start with a <see cref="RunnerNotConfiguredException"/> naming every one. A
+    /// runner that is registered but not selected is not checked.
+    /// </summary>
+    /// <typeparam name="TOptions">The runner's options.</typeparam>
+    /// <param name="runnerName">The runner the settings belong to, as set in <c>JOB_RUNNER</c>.</param>
+    /// <param name="sectionName">The configuration section, such as <c>JobRunners:AwsSqs</c>.</param>
+    /// <param name="readFlatNames">Reads the settings' flat names, after the section is bound.</param>
+    /// <param name="check">Every missing or unusable setting of the given options; the application's services are passed for clients it supplies.</param>
+    /// <param name="fillUnset">Fills what configuration and code left unset (environment fallbacks), after every <c>Configure</c>.</param>
+    /// <returns>The options builder, for further configuration.</returns>
+    public OptionsBuilder<TOptions> AddRunnerOptions<TOptions>(
+        string runnerName,
+        string sectionName,
+        Action<IConfiguration, TOptions>? readFlatNames = null,
+        Func<IServiceProvider, TOptions, IEnumerable<MissingSetting>>? check = null,
+        Action<IConfiguration, TOptions>? fillUnset = null)
+        where TOptions : class
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runnerName);
+        ArgumentException.ThrowIfNullOrEmpty(sectionName);
+        var registrations = _registrations;
+        var options = Services.AddOptions<TOptions>();
+        Services.AddSingleton<IConfigureOptions<TOptions>>(sp => new BindFromRegistrations<TOptions>(registrations, sp, sectionName, readFlatNames));
+        Services.AddSingleton<IOptionsChangeTokenSource<TOptions>>(sp => new ReloadFromRegistrations<TOptions>(registrations, sp));
+        if (fillUnset is not null)
+        {
+            Services.AddSingleton<IPostConfigureOptions<TOptions>>(sp => new FillFromRegistrations<TOptions>(registrations, sp, fillUnset));
+        }
+
+        if (check is not null)
+        {
+            Services.AddSingleton<IValidateOptions<TOptions>>(sp => new RunnerOptionsValidator<TOptions>(runnerName, sp, check));
+            options.ValidateOnStart();
+        }
+
+        return options;
     }
 
     /// <summary>

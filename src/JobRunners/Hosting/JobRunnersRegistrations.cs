@@ -33,6 +33,10 @@ internal sealed class JobRunnersRegistrations
 
     public IReadOnlyDictionary<string, RunnerDescriptor> Runners => _runners;
 
+    public IReadOnlyCollection<string> JobNames => _jobNames;
+
+    public IReadOnlyCollection<string> TaskNames => _taskNames;
+
     /// <summary>The job store the last <c>UseStore</c> (or <c>UseSqlite</c>, <c>UsePostgreSql</c>) chose; null when none did.</summary>
     public Func<IServiceProvider, IJobStore>? StoreFactory { get; set; }
 

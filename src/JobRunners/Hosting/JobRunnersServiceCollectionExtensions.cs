@@ -77,8 +77,8 @@ public static class JobRunnersServiceCollectionExtensions
         services.AddOptions();
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<JobRunnersOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<JobRunnersOptions>, BindFromRegistrations>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOptionsChangeTokenSource<JobRunnersOptions>, ReloadFromRegistrations>());
+        services.AddSingleton<IConfigureOptions<JobRunnersOptions>>(sp => new BindFromRegistrations<JobRunnersOptions>(registrations, sp, JobRunnersOptions.SectionName, readFlatNames: null));
+        services.AddSingleton<IOptionsChangeTokenSource<JobRunnersOptions>>(sp => new ReloadFromRegistrations<JobRunnersOptions>(registrations, sp));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JobRunnersOptions>, JobRunnersOptionsValidator>());
         services.TryAddSingleton(sp => sp.GetRequiredService<JobRunnersRegistrations>().Select(sp));
         services.TryAddSingleton(sp => sp.GetRequiredService<JobRunnersRegistrations>().BuildRegistry(sp.GetRequiredService<IOptions<JobRunnersOptions>>().Value));
@@ -134,19 +134,4 @@ public static class JobRunnersServiceCollectionExtensions
     private static RegistrationException NoStoreChosen() => new(
         "No job store is chosen: in AddJobRunners, call jobs.UseSqlite() (package JobRunners.Sqlite: one file on this machine) " +
         "or jobs.UsePostgreSql() (package JobRunners.PostgreSql: one database every process shares), or jobs.UseStore(...) for a store of your own.");
-
-    /// <summary>Tells <see cref="IOptionsMonitor{TOptions}"/> when the registrations' configuration reloads.</summary>
-    private sealed class ReloadFromRegistrations(JobRunnersRegistrations registrations, IServiceProvider services) : IOptionsChangeTokenSource<JobRunnersOptions>
-    {
-        public string Name => Options.DefaultName;
-
-        public Microsoft.Extensions.Primitives.IChangeToken GetChangeToken() => registrations.ConfigurationFor(services).GetReloadToken();
-    }
-
-    /// <summary>Binds the shared settings from the registrations' configuration (or the container's).</summary>
-    private sealed class BindFromRegistrations(JobRunnersRegistrations registrations, IServiceProvider services) : IConfigureOptions<JobRunnersOptions>
-    {
-        public void Configure(JobRunnersOptions options) =>
-            registrations.ConfigurationFor(services).GetSection(JobRunnersOptions.SectionName).Bind(options);
-    }
 }
