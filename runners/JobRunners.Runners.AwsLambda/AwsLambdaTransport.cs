@@ -1,7 +1,6 @@
 using System.Text;
 using Amazon.Runtime;
 using JobRunners.Runners.Aws;
-using JobRunners.Storage;
 using Microsoft.Extensions.Options;
 
 namespace JobRunners.Runners.AwsLambda;

@@ -21,7 +21,7 @@ internal sealed class LambdaFunctionContext
     {
         Services = services;
         Executor = services.GetRequiredService<JobExecutor>();
-        Store = services.GetRequiredService<JobRunners.Storage.IJobStore>();
+        Store = services.GetRequiredService<JobRunners.Extensibility.IJobStore>();
         Runner = services.GetRequiredService<IJobRunner>();
         Time = services.GetService<TimeProvider>() ?? TimeProvider.System;
         Logger = services.GetService<ILoggerFactory>()?.CreateLogger("JobRunners.AwsLambda.Function") ?? NullLogger.Instance;
@@ -35,7 +35,7 @@ internal sealed class LambdaFunctionContext
     public JobExecutor Executor { get; }
 
     /// <summary>Where job rows live.</summary>
-    public JobRunners.Storage.IJobStore Store { get; }
+    public JobRunners.Extensibility.IJobStore Store { get; }
 
     /// <summary>The selected runner: used to hand work to a fresh invocation and by the maintenance round.</summary>
     public IJobRunner Runner { get; }

@@ -1,4 +1,3 @@
-using JobRunners.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace JobRunners.Runners.InProcess;

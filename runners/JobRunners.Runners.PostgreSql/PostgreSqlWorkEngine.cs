@@ -1,5 +1,4 @@
 using JobRunners.PostgreSql;
-using JobRunners.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

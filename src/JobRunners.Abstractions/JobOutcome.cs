@@ -1,8 +1,8 @@
-namespace JobRunners;
+namespace JobRunners.Extensibility;
 
 /// <summary>
 /// What became of one job or task handed to a worker. It is the one result of an execution: the executor returns
-/// it, the store writes it (<see cref="Storage.JobCompletion"/>), and each transport maps it to its own action
+/// it, the store writes it (<see cref="JobCompletion"/>), and each transport maps it to its own action
 /// (delete a message, hide it until <see cref="RetryAt"/>, park it, wake up later) in one place.
 /// </summary>
 /// <param name="Kind">What happened.</param>

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace JobRunners;
+namespace JobRunners.Extensibility;
 
 /// <summary>The kinds of <see cref="JobOutcome"/>. In JSON it is the member name (<c>"Retry"</c>), read back whatever its case.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<JobOutcomeKind>))]

@@ -1,4 +1,4 @@
-namespace JobRunners;
+namespace JobRunners.Extensibility;
 
 /// <summary>Conversions between <see cref="JobStatus"/> and its stored text.</summary>
 public static class JobStatusExtensions

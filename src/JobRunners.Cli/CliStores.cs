@@ -1,7 +1,6 @@
 using JobRunners.PostgreSql;
 using JobRunners.Scheduling;
 using JobRunners.Sqlite;
-using JobRunners.Storage;
 using Microsoft.Extensions.Configuration;
 
 namespace JobRunners.Cli;

@@ -1,4 +1,3 @@
-using JobRunners.Storage;
 using Npgsql;
 using static JobRunners.PostgreSql.PostgreSqlJobReader;
 

@@ -1,5 +1,4 @@
 using Dapper;
-using JobRunners.Storage;
 using Npgsql;
 using NpgsqlTypes;
 using static JobRunners.PostgreSql.PostgreSqlJobReader;

@@ -1,4 +1,3 @@
-using JobRunners.Storage;
 using Dapper;
 using Npgsql;
 

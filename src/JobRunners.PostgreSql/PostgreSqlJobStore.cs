@@ -1,5 +1,4 @@
 using Dapper;
-using JobRunners.Storage;
 using Npgsql;
 
 namespace JobRunners.PostgreSql;

@@ -1,4 +1,3 @@
-using JobRunners.Storage;
 using JobRunners.Scheduling;
 
 namespace JobRunners.PostgreSql;

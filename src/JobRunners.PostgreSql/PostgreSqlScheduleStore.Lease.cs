@@ -1,5 +1,4 @@
 using System.Data;
-using JobRunners.Storage;
 using Dapper;
 using JobRunners.Scheduling;
 using Npgsql;

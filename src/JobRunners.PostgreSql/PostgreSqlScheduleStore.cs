@@ -1,4 +1,3 @@
-using JobRunners.Storage;
 using Dapper;
 using JobRunners.Scheduling;
 using Npgsql;

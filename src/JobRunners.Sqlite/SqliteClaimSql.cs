@@ -1,5 +1,4 @@
 using System.Text;
-using JobRunners.Storage;
 
 namespace JobRunners.Sqlite;
 

@@ -1,5 +1,4 @@
 using Dapper;
-using JobRunners.Storage;
 
 namespace JobRunners.Sqlite;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using Dapper;
-using JobRunners.Storage;
 
 namespace JobRunners.Sqlite;
 

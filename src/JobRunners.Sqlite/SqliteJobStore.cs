@@ -1,5 +1,4 @@
 using Dapper;
-using JobRunners.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace JobRunners.Sqlite;

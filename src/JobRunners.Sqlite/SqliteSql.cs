@@ -1,5 +1,4 @@
 using System.Text.Json;
-using JobRunners.Storage;
 
 namespace JobRunners.Sqlite;
 

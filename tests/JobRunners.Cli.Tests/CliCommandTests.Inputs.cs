@@ -1,7 +1,6 @@
 using System.Runtime.Versioning;
 using JobRunners.Scheduling;
 using JobRunners.Sqlite;
-using JobRunners.Storage;
 using Npgsql;
 using NUnit.Framework;
 

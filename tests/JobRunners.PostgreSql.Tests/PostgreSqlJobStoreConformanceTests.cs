@@ -1,6 +1,5 @@
 using Dapper;
 using JobRunners.Conformance.Storage;
-using JobRunners.Storage;
 
 namespace JobRunners.PostgreSql.Tests;
 

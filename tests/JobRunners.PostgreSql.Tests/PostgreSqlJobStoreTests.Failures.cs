@@ -1,6 +1,5 @@
 using Dapper;
 using JobRunners.Conformance;
-using JobRunners.Storage;
 using Npgsql;
 
 namespace JobRunners.PostgreSql.Tests;

@@ -1,6 +1,5 @@
 using JobRunners.Conformance.Scheduling;
 using JobRunners.Scheduling;
-using JobRunners.Storage;
 
 namespace JobRunners.PostgreSql.Tests;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using JobRunners.Conformance;
-using JobRunners.Storage;
 using NUnit.Framework;
 
 namespace JobRunners.Runners.AwsLambda.Tests;

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using JobRunners.Conformance;
-using JobRunners.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using JobRunners.Conformance;
-using JobRunners.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;
 

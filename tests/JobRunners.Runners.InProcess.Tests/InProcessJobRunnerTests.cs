@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using JobRunners.Conformance;
-using JobRunners.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,5 +1,4 @@
 using JobRunners.Conformance;
-using JobRunners.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace JobRunners.Runners.PostgreSql.Tests;

@@ -1,5 +1,4 @@
 using JobRunners.Conformance;
-using JobRunners.Storage;
 
 namespace JobRunners.Runners.PostgreSql.Tests;
 

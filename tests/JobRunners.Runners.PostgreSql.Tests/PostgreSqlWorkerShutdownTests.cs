@@ -18,7 +18,7 @@ public sealed class PostgreSqlWorkerShutdownTests : PostgreSqlTestBase
 
         await host.StopAsync();
 
-        var row = await host.Services.GetRequiredService<Storage.IJobStore>().GetAsync(job.Id);
+        var row = await host.Services.GetRequiredService<IJobStore>().GetAsync(job.Id);
         Assert.Multiple(() =>
         {
             Assert.That(row!.Status, Is.EqualTo(JobStatus.Queued));
@@ -43,7 +43,7 @@ public sealed class PostgreSqlWorkerShutdownTests : PostgreSqlTestBase
         TestJobs.Open(key);
         await stopping;
 
-        var store = host.Services.GetRequiredService<Storage.IJobStore>();
+        var store = host.Services.GetRequiredService<IJobStore>();
         Assert.Multiple(async () =>
         {
             Assert.That((await store.GetAsync(running.Id))!.Status, Is.EqualTo(JobStatus.Succeeded));

@@ -1,4 +1,3 @@
-using JobRunners.Storage;
 using JobRunners.Worker.Jobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,4 @@
 using JobRunners.Conformance.Storage;
-using JobRunners.Storage;
 
 namespace JobRunners.Sqlite.Tests;
 

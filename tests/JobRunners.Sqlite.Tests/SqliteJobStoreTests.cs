@@ -1,5 +1,4 @@
 using Dapper;
-using JobRunners.Storage;
 using Microsoft.Extensions.Time.Testing;
 
 namespace JobRunners.Sqlite.Tests;

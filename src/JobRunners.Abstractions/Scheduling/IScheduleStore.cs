@@ -1,4 +1,6 @@
-namespace JobRunners.Scheduling;
+using JobRunners.Scheduling;
+
+namespace JobRunners.Extensibility;
 
 /// <summary>
 /// Where recurring job schedules live (<c>job_schedule</c>) and who leads the scheduler (<c>scheduler_lease</c>).

@@ -1,4 +1,6 @@
-namespace JobRunners.Scheduling;
+using JobRunners.Scheduling;
+
+namespace JobRunners.Extensibility;
 
 /// <summary>A leader's claim on one due run of a schedule, for <see cref="IScheduleStore.TryClaimRunAsync"/>.</summary>
 /// <param name="Tag">The schedule.</param>

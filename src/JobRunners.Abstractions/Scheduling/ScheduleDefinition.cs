@@ -1,4 +1,6 @@
-namespace JobRunners.Scheduling;
+using JobRunners.Scheduling;
+
+namespace JobRunners.Extensibility;
 
 /// <summary>
 /// A schedule to store with <see cref="IScheduleStore.UpsertAsync"/>: already validated, its payload serialized and

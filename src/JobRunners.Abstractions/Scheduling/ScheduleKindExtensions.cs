@@ -1,4 +1,6 @@
-namespace JobRunners.Scheduling;
+using JobRunners.Scheduling;
+
+namespace JobRunners.Extensibility;
 
 /// <summary>Conversions between <see cref="ScheduleKind"/> and its stored text.</summary>
 public static class ScheduleKindExtensions

@@ -1,4 +1,6 @@
-namespace JobRunners.Scheduling;
+using JobRunners.Scheduling;
+
+namespace JobRunners.Extensibility;
 
 /// <summary>The schedule after <see cref="IScheduleStore.UpsertAsync"/>.</summary>
 /// <param name="Schedule">The schedule as stored.</param>

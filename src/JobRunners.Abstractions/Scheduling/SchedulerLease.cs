@@ -1,4 +1,6 @@
-namespace JobRunners.Scheduling;
+using JobRunners.Scheduling;
+
+namespace JobRunners.Extensibility;
 
 /// <summary>Who leads the recurring scheduler, as stored in the <c>scheduler_lease</c> row.</summary>
 /// <param name="Holder">The leading process's holder id.</param>

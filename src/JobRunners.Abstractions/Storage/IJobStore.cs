@@ -1,4 +1,4 @@
-namespace JobRunners.Storage;
+namespace JobRunners.Extensibility;
 
 /// <summary>
 /// Where <see cref="JobRequest"/> rows live. A worker takes rows with one claim statement

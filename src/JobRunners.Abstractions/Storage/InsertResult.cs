@@ -1,4 +1,4 @@
-namespace JobRunners.Storage;
+namespace JobRunners.Extensibility;
 
 /// <summary>The row after <see cref="IJobStore.InsertAsync"/>.</summary>
 /// <param name="Job">The new row, or the unfinished row that already held the unique key.</param>

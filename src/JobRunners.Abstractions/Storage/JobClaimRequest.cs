@@ -1,4 +1,4 @@
-namespace JobRunners.Storage;
+namespace JobRunners.Extensibility;
 
 /// <summary>
 /// What a worker asks <see cref="IJobStore.ClaimAsync"/> for: due, queued rows (by filter, or the rows named by

@@ -1,4 +1,4 @@
-namespace JobRunners.Storage;
+namespace JobRunners.Extensibility;
 
 /// <summary>How one attempt ended, for <see cref="IJobStore.CompleteAsync"/> to write.</summary>
 /// <param name="Id">The row.</param>

@@ -1,4 +1,4 @@
-namespace JobRunners.Storage;
+namespace JobRunners.Extensibility;
 
 /// <summary>A row the backend accepted, for <see cref="IJobStore.MarkDispatchedAsync"/>.</summary>
 /// <param name="Id">The row.</param>

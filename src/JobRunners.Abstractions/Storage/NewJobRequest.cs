@@ -1,4 +1,4 @@
-namespace JobRunners.Storage;
+namespace JobRunners.Extensibility;
 
 /// <summary>A job row to write.</summary>
 public sealed record NewJobRequest

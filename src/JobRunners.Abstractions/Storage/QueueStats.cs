@@ -1,4 +1,4 @@
-namespace JobRunners.Storage;
+namespace JobRunners.Extensibility;
 
 /// <summary>
 /// One queue's queued rows at one moment, from <see cref="IJobStore.GetQueueStatsAsync"/>: what queue gauges and

@@ -1,4 +1,4 @@
-namespace JobRunners.Storage;
+namespace JobRunners.Extensibility;
 
 /// <summary>A filter for <see cref="IJobStore.ListQueuedAsync"/>. Conditions combine with AND.</summary>
 public sealed record QueuedQuery

@@ -1,4 +1,4 @@
-namespace JobRunners.Storage;
+namespace JobRunners.Extensibility;
 
 /// <summary>The schema a store found, against the one its code expects, from <see cref="IJobStore.GetSchemaStatusAsync"/>.</summary>
 /// <param name="FoundVersion">The newest migration recorded in the store; 0 when it was never migrated.</param>

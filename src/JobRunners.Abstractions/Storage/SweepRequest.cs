@@ -1,4 +1,4 @@
-namespace JobRunners.Storage;
+namespace JobRunners.Extensibility;
 
 /// <summary>What one maintenance pass asks of <see cref="IJobStore.SweepAsync"/>.</summary>
 public sealed record SweepRequest

@@ -1,4 +1,4 @@
-namespace JobRunners.Storage;
+namespace JobRunners.Extensibility;
 
 /// <summary>What <see cref="IJobStore.SweepAsync"/> did and found.</summary>
 /// <param name="Rescued">Rows whose lease had lapsed: queued again (undispatched) or failed when no attempts remained.</param>

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using JobRunners.Cli.Demo;
 using JobRunners.Cli.Output;
-using JobRunners.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

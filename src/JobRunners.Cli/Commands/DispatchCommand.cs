@@ -54,7 +54,7 @@ internal static class DispatchCommand
                     if (runner.Name == "in-process" && !result.GetValue(noWait) && options.Delay is null)
                     {
                         // This process is the worker: leaving now would leave the job for the next start.
-                        row = await WaitForFinalAsync(host.Services.GetRequiredService<JobRunners.Storage.IJobStore>(), row, ct).ConfigureAwait(false);
+                        row = await WaitForFinalAsync(host.Services.GetRequiredService<JobRunners.Extensibility.IJobStore>(), row, ct).ConfigureAwait(false);
                     }
 
                     await Console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Job {row.Id} ({row.JobType}) {row.Status.ToStoredValue()} through {runner.Name}.")).ConfigureAwait(false);
@@ -81,7 +81,7 @@ internal static class DispatchCommand
         return command;
     }
 
-    private static async Task<JobRequest> WaitForFinalAsync(JobRunners.Storage.IJobStore store, JobRequest row, CancellationToken cancellationToken)
+    private static async Task<JobRequest> WaitForFinalAsync(JobRunners.Extensibility.IJobStore store, JobRequest row, CancellationToken cancellationToken)
     {
         while (!row.Status.IsFinal())
         {

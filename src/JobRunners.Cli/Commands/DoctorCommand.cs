@@ -1,5 +1,4 @@
 using System.CommandLine;
-using JobRunners.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using JobRunners.Cli.Demo;
 using JobRunners.Cli.Output;
-using JobRunners.Storage;
 
 namespace JobRunners.Cli.Commands;
 

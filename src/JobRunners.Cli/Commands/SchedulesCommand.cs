@@ -124,7 +124,7 @@ internal static partial class SchedulesCommand
             if (configuration.GetValue("JobRunners:MigrateOnStartup", true))
             {
                 // As an application's startup would: the schedule tables come with the store's migrations.
-                await host.Services.GetRequiredService<JobRunners.Storage.IJobStore>().MigrateAsync(ct).ConfigureAwait(false);
+                await host.Services.GetRequiredService<JobRunners.Extensibility.IJobStore>().MigrateAsync(ct).ConfigureAwait(false);
             }
 
             var recurring = host.Services.GetRequiredService<IRecurringJobs>();

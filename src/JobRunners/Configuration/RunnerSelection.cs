@@ -8,7 +8,7 @@ namespace JobRunners;
 /// but empty is an error. <c>legacy</c> maps
 /// Spoke's <c>JOBS_SYNC</c> / <c>JOBS_SAME_PROCESS</c> settings.
 /// </summary>
-public static class RunnerSelection
+internal static class RunnerSelection
 {
     /// <summary>The flat setting name.</summary>
     public const string FlatKey = "JOB_RUNNER";

@@ -1,6 +1,5 @@
-using JobRunners.Storage;
 
-namespace JobRunners;
+namespace JobRunners.Extensibility;
 
 /// <summary>
 /// Implemented, next to <see cref="IJobTransport"/>, by a transport whose backend is the store itself (the

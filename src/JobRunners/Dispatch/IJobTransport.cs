@@ -1,4 +1,4 @@
-namespace JobRunners;
+namespace JobRunners.Extensibility;
 
 /// <summary>
 /// The part of a runner that is specific to its backend: hand a job or a task over to it. Register an implementation

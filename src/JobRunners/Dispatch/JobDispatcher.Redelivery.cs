@@ -1,4 +1,3 @@
-using JobRunners.Storage;
 
 namespace JobRunners;
 

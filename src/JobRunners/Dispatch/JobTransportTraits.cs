@@ -1,4 +1,4 @@
-namespace JobRunners;
+namespace JobRunners.Extensibility;
 
 /// <summary>What a backend guarantees, which decides what the core does around a transport's sends.</summary>
 public sealed record JobTransportTraits

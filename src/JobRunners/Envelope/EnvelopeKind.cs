@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace JobRunners;
+namespace JobRunners.Extensibility;
 
 /// <summary>
 /// What an envelope carries. The wire format (<see cref="JobEnvelope.Serialize"/>) writes it lower-case; serialized

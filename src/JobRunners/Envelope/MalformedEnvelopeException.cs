@@ -1,4 +1,4 @@
-namespace JobRunners;
+namespace JobRunners.Extensibility;
 
 /// <summary>A message on a queue is not a JobRunners envelope. Workers park such messages instead of crashing.</summary>
 public sealed class MalformedEnvelopeException : JobRunnerException

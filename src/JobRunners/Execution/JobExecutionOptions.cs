@@ -1,4 +1,4 @@
-namespace JobRunners;
+namespace JobRunners.Extensibility;
 
 /// <summary>How <see cref="JobExecutor"/> runs one job.</summary>
 /// <param name="IgnoreRunAt">Run even when the row is not yet due (the synchronous runner's back-to-back retries).</param>

@@ -1,7 +1,6 @@
 using JobRunners.Execution;
-using JobRunners.Storage;
 
-namespace JobRunners;
+namespace JobRunners.Extensibility;
 
 /// <content>
 /// Work that arrives by id or by message: the rows of a whole delivery are claimed in one statement, each claimed

@@ -1,4 +1,4 @@
-namespace JobRunners;
+namespace JobRunners.Extensibility;
 
 /// <content>
 /// Why the store refused an attempt's result: read back from the row, so the log line says what happened to it

@@ -1,12 +1,11 @@
 using System.Collections.Frozen;
 using JobRunners.Execution;
 using JobRunners.Registry;
-using JobRunners.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace JobRunners;
+namespace JobRunners.Extensibility;
 
 /// <summary>
 /// Runs jobs and tasks for every worker. A job runs only on a row this worker claimed (one claim statement for a

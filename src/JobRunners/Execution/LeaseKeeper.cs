@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using JobRunners.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace JobRunners.Execution;

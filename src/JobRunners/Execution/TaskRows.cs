@@ -1,4 +1,4 @@
-namespace JobRunners;
+namespace JobRunners.Extensibility;
 
 /// <summary>
 /// Durable tasks. Runners whose queue is the <c>job_request</c> table (the <c>postgres</c> runner) keep each task

@@ -1,8 +1,7 @@
 using JobRunners.Hosting;
-using JobRunners.Storage;
 using Microsoft.Extensions.Logging;
 
-namespace JobRunners;
+namespace JobRunners.Extensibility;
 
 /// <content>
 /// The reconciler: the row is the one authority, so a queued row nobody will claim is sent again through this

@@ -1,9 +1,8 @@
 using JobRunners.Hosting;
-using JobRunners.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace JobRunners;
+namespace JobRunners.Extensibility;
 
 /// <summary>
 /// Keeps every accepted job moving, one round at a time: rescues rows whose worker died (lapsed lease), hands rows

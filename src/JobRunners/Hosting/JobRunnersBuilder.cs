@@ -1,7 +1,6 @@
 using JobRunners.Hosting;
 using JobRunners.Registry;
 using JobRunners.Scheduling;
-using JobRunners.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

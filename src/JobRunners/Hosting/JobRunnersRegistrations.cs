@@ -1,6 +1,5 @@
 using JobRunners.Registry;
 using JobRunners.Scheduling;
-using JobRunners.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

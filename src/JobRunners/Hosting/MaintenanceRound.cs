@@ -1,4 +1,4 @@
-namespace JobRunners;
+namespace JobRunners.Extensibility;
 
 /// <summary>What one maintenance round did (see <see cref="JobMaintenance"/>).</summary>
 /// <param name="Rescued">Rows whose worker died (lapsed lease): queued again in their place, or failed when no attempts remained.</param>

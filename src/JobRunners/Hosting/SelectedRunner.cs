@@ -6,4 +6,4 @@ namespace JobRunners;
 /// <param name="Source">The setting it came from: <c>JOB_RUNNER</c>, <c>JobRunners:Runner</c> or <c>default</c>.</param>
 /// <param name="Registered">Every registered runner name.</param>
 /// <param name="WorkerEnabled">True when this process also runs the runner's consuming side.</param>
-public sealed record SelectedRunner(string Name, string Configured, string Source, IReadOnlyCollection<string> Registered, bool WorkerEnabled);
+internal sealed record SelectedRunner(string Name, string Configured, string Source, IReadOnlyCollection<string> Registered, bool WorkerEnabled);

@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using JobRunners.Registry;
 
-namespace JobRunners;
+namespace JobRunners.Extensibility;
 
 /// <summary>
 /// The task map and the job map: every registered name with its handler and payload type. Built once at

@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
-namespace JobRunners;
+namespace JobRunners.Extensibility;
 
 /// <summary>
 /// Hides secrets in a payload before it is shown (CLI output, logs, pages): members marked

@@ -1,6 +1,6 @@
 using JobRunners.Registry;
 
-namespace JobRunners;
+namespace JobRunners.Extensibility;
 
 /// <summary>
 /// A task whose payload has been bound to its registered type and validated, ready for a runner to carry.

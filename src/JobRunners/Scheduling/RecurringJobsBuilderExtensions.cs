@@ -57,7 +57,7 @@ public static class RecurringJobsBuilderExtensions
 
     /// <summary>
     /// Uses a schedule store of your own instead of the one the chosen store brings (always, whichever store call
-    /// comes last); pair it with <see cref="JobRunnersBuilder.UseStore(Func{IServiceProvider, Storage.IJobStore})"/>
+    /// comes last); pair it with <see cref="JobRunnersBuilder.UseStore(Func{IServiceProvider, Extensibility.IJobStore})"/>
     /// so schedules and job rows share one database.
     /// </summary>
     public static JobRunnersBuilder UseScheduleStore(this JobRunnersBuilder builder, Func<IServiceProvider, IScheduleStore> factory)

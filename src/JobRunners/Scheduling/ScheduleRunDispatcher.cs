@@ -1,5 +1,4 @@
 using System.Text.Json;
-using JobRunners.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace JobRunners;
+namespace JobRunners.Extensibility;
 
 /// <summary>
 /// The consuming side of a message-queue runner. It asks the queue for no more messages than it has free

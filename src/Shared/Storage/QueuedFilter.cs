@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace JobRunners.Storage;
+namespace JobRunners.Extensibility;
 
 /// <summary>The conditions of <see cref="QueuedQuery"/>, the same SQL in both stores but for the job-type list.</summary>
 internal static class QueuedFilter

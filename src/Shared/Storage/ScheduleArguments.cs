@@ -1,6 +1,6 @@
 using JobRunners.Scheduling;
 
-namespace JobRunners.Storage;
+namespace JobRunners.Extensibility;
 
 /// <summary>Argument checks shared by the schedule store's methods.</summary>
 internal static class ScheduleArguments

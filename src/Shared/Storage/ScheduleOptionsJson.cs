@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace JobRunners.Storage;
+namespace JobRunners.Extensibility;
 
 /// <summary>The dispatch options of a schedule, kept as JSON in the <c>options</c> column so new ones need no migration.</summary>
 internal sealed record ScheduleOptionsJson(string? QueueName, int Priority, int? MaxAttempts)

@@ -1,4 +1,4 @@
-namespace JobRunners.Storage;
+namespace JobRunners.Extensibility;
 
 /// <summary>Argument checks and the reading of a refused claim, shared by the store's methods.</summary>
 internal static class StoreArguments

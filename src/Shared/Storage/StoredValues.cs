@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace JobRunners.Storage;
+namespace JobRunners.Extensibility;
 
 /// <summary>
 /// What a row can hold, checked before a write so that no store refuses it halfway (PostgreSQL cannot store a NUL

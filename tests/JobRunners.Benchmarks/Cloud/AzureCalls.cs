@@ -1,7 +1,6 @@
 #if BENCH_AZURE_QUEUE
 using Azure.Storage.Queues;
 using JobRunners.Benchmarks.EndToEnd;
-using JobRunners.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 

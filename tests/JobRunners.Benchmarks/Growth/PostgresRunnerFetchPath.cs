@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using JobRunners.PostgreSql;
-using JobRunners.Storage;
 using Npgsql;
 
 namespace JobRunners.Benchmarks.Growth;

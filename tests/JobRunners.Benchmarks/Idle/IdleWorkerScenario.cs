@@ -4,7 +4,6 @@ using System.Diagnostics;
 using JobRunners.Benchmarks.EndToEnd;
 using JobRunners.Runners.PostgreSql;
 using JobRunners.Scheduling;
-using JobRunners.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using JobRunners.Benchmarks.EndToEnd;
 using JobRunners.Benchmarks.Harness;
-using JobRunners.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;

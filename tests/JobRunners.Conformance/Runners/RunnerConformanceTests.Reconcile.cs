@@ -1,5 +1,4 @@
 using System.Text.Json;
-using JobRunners.Storage;
 using NUnit.Framework;
 
 namespace JobRunners.Conformance;

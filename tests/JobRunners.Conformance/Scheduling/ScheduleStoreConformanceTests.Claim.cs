@@ -1,5 +1,4 @@
 using JobRunners.Scheduling;
-using JobRunners.Storage;
 using NUnit.Framework;
 
 namespace JobRunners.Conformance.Scheduling;

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using JobRunners.Scheduling;
-using JobRunners.Storage;
 using Microsoft.Extensions.Time.Testing;
 using NUnit.Framework;
 

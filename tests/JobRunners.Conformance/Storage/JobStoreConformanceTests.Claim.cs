@@ -1,4 +1,3 @@
-using JobRunners.Storage;
 using NUnit.Framework;
 
 namespace JobRunners.Conformance.Storage;

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using JobRunners.Storage;
 using NUnit.Framework;
 
 namespace JobRunners.Conformance.Storage;

@@ -1,5 +1,4 @@
 using JobRunners.Registry;
-using JobRunners.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Moq;

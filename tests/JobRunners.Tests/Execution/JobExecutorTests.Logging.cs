@@ -1,4 +1,3 @@
-using JobRunners.Storage;
 using Microsoft.Extensions.Logging;
 using Moq;
 using NUnit.Framework;

@@ -43,7 +43,7 @@ public sealed class CompositionTests
         var app = await DispatchAsync(client, "greet", name);
         var library = await DispatchAsync(client, "library-report", name);
 
-        var store = factory.Services.GetRequiredService<JobRunners.Storage.IJobStore>();
+        var store = factory.Services.GetRequiredService<JobRunners.Extensibility.IJobStore>();
         Assert.That((await WaitForFinalAsync(store, app.Id)).Status, Is.EqualTo(JobStatus.Succeeded));
         Assert.That((await WaitForFinalAsync(store, library.Id)).Status, Is.EqualTo(JobStatus.Succeeded));
         Assert.That((Ran.Jobs[name], Ran.Jobs["report:" + name]), Is.EqualTo((app.Id, library.Id)));
@@ -165,7 +165,7 @@ public sealed class CompositionTests
         return (await response.Content.ReadFromJsonAsync<JobRequest>())!;
     }
 
-    private static Task<JobRequest> WaitForFinalAsync(JobRunners.Storage.IJobStore store, long id) =>
+    private static Task<JobRequest> WaitForFinalAsync(JobRunners.Extensibility.IJobStore store, long id) =>
         StoreWaits.UntilFinalAsync(store, id, TimeSpan.FromSeconds(60));
 
     private sealed class StartProbe : IHostedService

@@ -1,6 +1,5 @@
 using Dapper;
 using JobRunners.Conformance;
-using JobRunners.Storage;
 using JobRunners.Tests.CustomRunner;
 using JobRunners.Tests.Scheduling;
 using Microsoft.Extensions.DependencyInjection;

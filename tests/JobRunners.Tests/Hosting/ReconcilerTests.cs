@@ -1,5 +1,4 @@
 using JobRunners.Conformance;
-using JobRunners.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

@@ -2,7 +2,6 @@ using JobRunners.Conformance;
 using JobRunners.PostgreSql;
 using JobRunners.Scheduling;
 using JobRunners.Sqlite;
-using JobRunners.Storage;
 using JobRunners.Tests.Scheduling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using JobRunners.Scheduling;
-using JobRunners.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,5 +1,4 @@
 using JobRunners.Scheduling;
-using JobRunners.Storage;
 using Microsoft.Extensions.Time.Testing;
 using NUnit.Framework;
 
