@@ -1,0 +1,67 @@
+using JobRunners.PostgreSql;
+using JobRunners.Sqlite;
+using JobRunners.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace JobRunners.Health;
+
+/// <summary>
+/// <c>jobrunners-store</c>: the store answers, and holds the schema this code expects. Unhealthy, naming the store and
+/// what to do, when it cannot be reached, when migrations are pending, or when a newer release migrated it.
+/// </summary>
+internal sealed class StoreHealthCheck(IServiceProvider services) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        IJobStore store;
+        try
+        {
+            store = services.GetRequiredService<IJobStore>();
+        }
+        catch (Exception ex) when (ex is ArgumentException or JobRunnerException or InvalidOperationException)
+        {
+            return HealthCheckResult.Unhealthy($"The job store cannot be built: {ex.Message}");
+        }
+
+        var name = Describe(store);
+        var data = new Dictionary<string, object> { ["store"] = name };
+        StoreSchemaStatus status;
+        try
+        {
+            status = await store.GetSchemaStatusAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (JobStoreException ex)
+        {
+            return HealthCheckResult.Unhealthy($"Store {name} is unreachable: {ex.Message}", data: data);
+        }
+
+        data["schemaVersion"] = status.FoundVersion;
+        data["expectedSchemaVersion"] = status.ExpectedVersion;
+        if (status.MigrationsPending)
+        {
+            return HealthCheckResult.Unhealthy(
+                $"Store {name} is at schema version {status.FoundVersion}, and this code needs {status.ExpectedVersion}: migrations are pending. " +
+                "Run `jobrunners migrate`, or start the host with JobRunners:MigrateOnStartup=true (the default) to migrate at start.",
+                data: data);
+        }
+
+        if (status.NewerThanCode)
+        {
+            return HealthCheckResult.Unhealthy(
+                $"Store {name} is at schema version {status.FoundVersion}, newer than the {status.ExpectedVersion} this code knows: " +
+                "a newer release migrated it; upgrade this application.",
+                data: data);
+        }
+
+        return HealthCheckResult.Healthy($"Store {name} is reachable at schema version {status.FoundVersion}.", data);
+    }
+
+    /// <summary>The store in a few words, with nothing secret: its kind, and its file or schema.</summary>
+    internal static string Describe(IJobStore store) => store switch
+    {
+        SqliteJobStore sqlite => $"sqlite ({sqlite.DatabasePath})",
+        PostgreSqlJobStore postgres => $"postgres (schema \"{postgres.Schema}\")",
+        _ => store.Name,
+    };
+}
