@@ -20,6 +20,10 @@ internal sealed class BacklogHealthCheck(IServiceProvider services, IOptionsMoni
         {
             queues = await services.GetRequiredService<IJobStore>().GetQueueStatsAsync(cancellationToken).ConfigureAwait(false);
         }
+        catch (JobStoreException ex) when (ex.SchemaMissing)
+        {
+            return HealthCheckResult.Healthy("No queued jobs: the store has no schema yet (see jobrunners-store).");
+        }
         catch (Exception ex) when (ex is JobRunnerException or ArgumentException or InvalidOperationException)
         {
             return HealthCheckResult.Degraded($"The backlog cannot be read: {ex.Message}");

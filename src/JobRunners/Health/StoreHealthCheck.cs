@@ -3,6 +3,8 @@ using JobRunners.Sqlite;
 using JobRunners.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace JobRunners.Health;
 
@@ -38,6 +40,13 @@ internal sealed class StoreHealthCheck(IServiceProvider services) : IHealthCheck
 
         data["schemaVersion"] = status.FoundVersion;
         data["expectedSchemaVersion"] = status.ExpectedVersion;
+        if (status.MigrationsPending && WillMigrateAtStart())
+        {
+            return HealthCheckResult.Healthy(
+                $"Store {name} is reachable at schema version {status.FoundVersion}; the host migrates it to {status.ExpectedVersion} at start (JobRunners:MigrateOnStartup=true).",
+                data);
+        }
+
         if (status.MigrationsPending)
         {
             return HealthCheckResult.Unhealthy(
@@ -55,6 +64,13 @@ internal sealed class StoreHealthCheck(IServiceProvider services) : IHealthCheck
         }
 
         return HealthCheckResult.Healthy($"Store {name} is reachable at schema version {status.FoundVersion}.", data);
+    }
+
+    /// <summary>True before this host started when it migrates at start: pending migrations are then expected, not a fault.</summary>
+    private bool WillMigrateAtStart()
+    {
+        var started = services.GetService<IHostApplicationLifetime>()?.ApplicationStarted.IsCancellationRequested ?? false;
+        return !started && (services.GetService<IOptions<JobRunnersOptions>>()?.Value.MigrateOnStartup ?? false);
     }
 
     /// <summary>The store in a few words, with nothing secret: its kind, and its file or schema.</summary>
