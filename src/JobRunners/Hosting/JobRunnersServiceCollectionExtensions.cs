@@ -95,6 +95,7 @@ public static class JobRunnersServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
         services.TryAddSingleton<StaleJobHooks>();
+        services.TryAddSingleton(sp => new WorkerHeartbeat(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp =>
         {
             var selected = sp.GetRequiredService<SelectedRunner>();
