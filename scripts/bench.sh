@@ -2,7 +2,7 @@
 # The benchmark command: JobRunners side by side with Hangfire, Quartz, Coravel and hand-written SQL floors,
 # interleaved in one run, on a PostgreSQL of its own.
 #
-#   scripts/bench.sh [--quick] [--only S1,S2,...] [--n N] [--peer-n N] [--workers 8,32,128] [--reps R] [--single-n N] [--no-cloud]
+#   scripts/bench.sh [--quick] [--only S1,S2,...] [--n N] [--peer-n N] [--workers 8,32,128] [--reps R] [--single-n N] [--no-cloud] [--telemetry on|off]
 #   scripts/bench.sh --render-only [--quick] rewrite the report from the last (quick) run's saved results
 #
 # Scenarios: S1 end-to-end tracked jobs, S2 dispatch latency, S3 in-process dispatch, S4 claim latency as the queue
@@ -10,7 +10,7 @@
 # --quick: 3 repetitions, small N, W=8 only, S6 window 30 s; writes .tmp/bench/benchmarks-quick.md.
 # The full run (5 repetitions, W = 2, 8, 32, 128, S6 window 120 s) writes docs/benchmarks.md. --n / --peer-n set the
 # jobs per S1 run for JobRunners and the floor / for Hangfire and Quartz (full: 3,000 / 250; quick: 200 / 40);
-# --workers sets S1's W list; --reps R sets the repetitions of every figure; --single-n N the jobs per one-by-one S1 run (default: --n); --only runs some scenarios (e.g. --only S6).
+# --workers sets S1's W list; --reps R sets the repetitions of every figure; --single-n N the jobs per one-by-one S1 run (default: --n); --only runs some scenarios (e.g. --only S6). --telemetry on samples every JobRunners span and collects every metric through the run (default off; recorded in the report).
 #
 # 1. builds tests/JobRunners.Benchmarks (Release, into .tmp/bench/artifacts so that it never races other
 #    builds of the repository); optional runners (postgres, aws-sqs, azure-queue) are included when they build

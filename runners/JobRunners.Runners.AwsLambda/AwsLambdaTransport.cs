@@ -54,6 +54,10 @@ internal sealed class AwsLambdaTransport : IJobTransport, IDisposable
         return new RunnerConfiguration(runnerName, missing);
     }
 
+    /// <summary>The function's configuration answers (where the endpoint serves it; see <see cref="LambdaInvoker.CheckConfigurationAsync"/>).</summary>
+    public async ValueTask<TransportHealth> CheckHealthAsync(CancellationToken cancellationToken) =>
+        await Invoker.CheckConfigurationAsync(cancellationToken).ConfigureAwait(false);
+
     public void Dispose()
     {
         if (_invoker.IsValueCreated)

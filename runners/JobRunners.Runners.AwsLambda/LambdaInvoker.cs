@@ -62,7 +62,60 @@ internal sealed class LambdaInvoker : IDisposable
         return (body, response.Headers.TryGetValues("X-Amz-Function-Error", out var values) ? values.FirstOrDefault() : null);
     }
 
+    /// <summary>
+    /// Reads the function's configuration (<c>GET /2015-03-31/functions/{name}/configuration</c>) once, without
+    /// retries: for the backend health check. An endpoint that answers 404 without an AWS error type serves the Invoke
+    /// API only (a local emulator): it is reachable, and that is all that can be checked there.
+    /// </summary>
+    public async Task<TransportHealth> CheckConfigurationAsync(CancellationToken cancellationToken)
+    {
+        var endpoint = InvokeUri.GetLeftPart(UriPartial.Authority);
+        var uri = new Uri(InvokeUri.GetLeftPart(UriPartial.Path).Replace("/invocations", "/configuration", StringComparison.Ordinal) + InvokeUri.Query);
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        try
+        {
+            using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
+            {
+                var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                var state = StateOf(body);
+                return state is "Failed" or "Inactive"
+                    ? TransportHealth.Unreachable($"Lambda function '{_functionName}' is {state}: invocations fail until it is active again.")
+                    : TransportHealth.Healthy($"Lambda function '{_functionName}' answered with its configuration{(state is null ? "" : $" (state {state})")}.");
+            }
+
+            if (response.StatusCode == HttpStatusCode.NotFound && !response.Headers.Contains("x-amzn-ErrorType"))
+            {
+                return TransportHealth.Healthy($"The Lambda endpoint {endpoint} answered but serves no function configuration (an Invoke-only endpoint): reachable; the function itself was not checked.");
+            }
+
+            var failure = await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
+            return TransportHealth.Unreachable(failure.Message);
+        }
+        catch (HttpRequestException ex)
+        {
+            return TransportHealth.Unreachable($"Lambda function '{_functionName}': could not reach {endpoint} ({ex.Message}).");
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return TransportHealth.Unreachable($"Lambda function '{_functionName}': no answer from {endpoint} within {_http.Timeout.TotalSeconds:0.#} s (JobRunners:AwsLambda:InvokeTimeout).");
+        }
+    }
+
     public void Dispose() => _http.Dispose();
+
+    private static string? StateOf(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object ? Text(document.RootElement, "State") : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     private async Task<HttpResponseMessage> SendAsync(ReadOnlyMemory<byte> payload, string invocationType, CancellationToken cancellationToken)
     {

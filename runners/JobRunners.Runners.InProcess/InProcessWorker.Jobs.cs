@@ -19,6 +19,7 @@ internal sealed partial class InProcessWorker
         {
             while (await _queue.WaitToReadJobsAsync(interrupt).ConfigureAwait(false))
             {
+                _executor.Heartbeat.Beat(InProcessTransport.RunnerName, polls: false);
                 Interlocked.Increment(ref _jobsWaitingForSlot);
                 try
                 {

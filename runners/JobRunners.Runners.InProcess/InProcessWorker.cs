@@ -50,6 +50,7 @@ internal sealed partial class InProcessWorker : IHostedService, IAsyncDisposable
         }
 
         _slots = new SemaphoreSlim(_options.Workers, _options.Workers);
+        _executor.Heartbeat.Beat(InProcessTransport.RunnerName, polls: false);
         var taskLoops = Enumerable.Range(0, _options.Workers).Select(_ => Task.Run(() => RunTasksAsync(_slots, _interrupt.Token), CancellationToken.None));
         var jobs = Task.Run(() => RunJobsAsync(_slots, _interrupt.Token), CancellationToken.None);
         var scheduler = Task.Run(() => _queue.Delayed.RunAsync(DeliverDueAsync, _stopping.Token), CancellationToken.None);

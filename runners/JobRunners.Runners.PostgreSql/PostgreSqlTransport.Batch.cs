@@ -41,6 +41,8 @@ internal sealed partial class PostgreSqlTransport
             MaxAttempts = maxAttempts,
             Runner = RunnerName,
             Dispatched = true,
+            TraceParent = task.TraceParent,
+            TraceState = task.TraceParent is null ? null : task.TraceState,
         }).ToList();
         await WriteAndAnnounceAsync(rows, cancellationToken).ConfigureAwait(false);
     }

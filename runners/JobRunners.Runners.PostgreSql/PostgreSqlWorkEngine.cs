@@ -58,6 +58,9 @@ internal sealed class PostgreSqlWorkEngine
 
     public string WorkerId => _executor.WorkerId;
 
+    /// <summary>Where the long-running worker records each round, for the worker health check.</summary>
+    public WorkerHeartbeat Heartbeat => _executor.Heartbeat;
+
     public TimeProvider Time { get; }
 
     public PostgreSqlRunnerOptions Options => _options;

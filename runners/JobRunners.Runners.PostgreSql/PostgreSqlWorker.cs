@@ -157,6 +157,7 @@ internal sealed class PostgreSqlWorker : IHostedService, IAsyncDisposable
         var failures = 0;
         while (!stopping.IsCancellationRequested)
         {
+            engine.Heartbeat.Beat(PostgreSqlTransport.RunnerName + " worker");
             try
             {
                 await slots.WaitAsync(stopping).ConfigureAwait(false);

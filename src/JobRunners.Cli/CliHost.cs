@@ -33,6 +33,7 @@ internal static class CliHost
                 jobs.EnableWorker();
             }
         });
+        builder.Services.AddHealthChecks().AddJobRunners();
         var host = builder.Build();
 
         // The runner is chosen when first needed; choose it now, so a wrong JOB_RUNNER is one line, before anything starts.

@@ -48,6 +48,9 @@ public sealed partial class PostgreSqlJobStore : IJobStore, IAsyncDisposable, ID
     /// <inheritdoc />
     public string Name => "postgres";
 
+    /// <inheritdoc />
+    public string Description => $"postgres (schema \"{Schema}\")";
+
     /// <summary>True when leases are timed by the database's <c>now()</c> (see <see cref="PostgreSqlStoreOptions.LeaseClock"/>).</summary>
     public bool LeasesOnDatabaseClock { get; }
 

@@ -26,6 +26,9 @@ public sealed partial class SqliteJobStore : IJobStore
     /// <inheritdoc />
     public string Name => "sqlite";
 
+    /// <inheritdoc />
+    public string Description => $"sqlite ({DatabasePath})";
+
     /// <summary>The full path of the database file.</summary>
     public string DatabasePath => _database.Path;
 

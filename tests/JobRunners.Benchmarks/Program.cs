@@ -26,6 +26,7 @@ if (args.Contains("--render-only"))
     return;
 }
 
+using var telemetry = BenchTelemetry.StartIf(settings.Telemetry);
 var clock = Stopwatch.StartNew();
 var startedUtc = DateTime.UtcNow;
 var machine = await MachineInfo.CaptureAsync();
@@ -39,6 +40,7 @@ Console.WriteLine($"JobRunners benchmarks ({(settings.Quick ? "quick" : "full")}
 Console.WriteLine($"machine: {machine.Cores} cores, {machine.MemoryGiB:N1} GiB, {machine.CpuModel}, {machine.Runtime}");
 Console.WriteLine("postgres: " + string.Join(", ", pgSettings.Select(kv => $"{kv.Key}={kv.Value}")));
 Console.WriteLine($"uptime before: {machine.UptimeBefore}");
+Console.WriteLine($"telemetry: {(settings.Telemetry ? "on (every JobRunners span sampled, every metric collected)" : "off (nobody listens)")}");
 Console.WriteLine($"JobRunners runners measured on PostgreSQL: {string.Join(", ", JobRunnersFlavor.All.Select(f => f.System))}");
 
 var scenarios = new (string Id, string Title, Func<Task> Run)[]
@@ -79,6 +81,11 @@ Console.WriteLine();
 Console.WriteLine($"uptime after: {machine.UptimeAfter}");
 Console.WriteLine($"load average during the run: {load.Summary()}");
 ConsoleTable.Print(results, targets);
+if (telemetry is not null)
+{
+    Console.WriteLine($"telemetry listener saw {telemetry.Summary}");
+}
+
 var path = settings.Quick
     ? Path.Combine(settings.RepoRoot, ".tmp", "bench", "benchmarks-quick.md")
     : Path.Combine(settings.RepoRoot, "docs", "benchmarks.md");

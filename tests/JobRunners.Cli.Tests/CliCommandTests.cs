@@ -60,6 +60,19 @@ public sealed partial class CliCommandTests
 
         Assert.That(exit, Is.Zero, output);
         Assert.That(output, Does.Contain("in-process: fully configured").And.Contain("reachable"));
+        Assert.That(output, Does.Match(@"jobrunners-store:\s+Healthy\s+Store sqlite")
+            .And.Match(@"jobrunners-backend:\s+Healthy")
+            .And.Match(@"jobrunners-worker:\s+Healthy\s+No worker in this process")
+            .And.Match(@"jobrunners-backlog:\s+Healthy"));
+    }
+
+    [Test]
+    public async Task Doctor_StoreStopped_PrintsUnhealthyStoreAndExitsNonZero()
+    {
+        var (exit, output) = await CliProcess.RunAsync(new Dictionary<string, string> { ["ConnectionStrings__JobRunners"] = "Host=127.0.0.1;Port=1;Username=x;Timeout=2" }, "doctor");
+
+        Assert.That(exit, Is.Not.Zero);
+        Assert.That(output, Does.Match(@"jobrunners-store:\s+Unhealthy\s+Store postgres .* is unreachable: .*127\.0\.0\.1:1"));
     }
 
     [Test]

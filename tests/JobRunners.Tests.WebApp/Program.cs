@@ -16,8 +16,10 @@ builder.AddJobRunners(jobs => jobs
 
 // A library adding its own job through its own call.
 builder.Services.AddReportingLibrary();
+builder.Services.AddHealthChecks().AddJobRunners();
 
 var app = builder.Build();
+app.MapHealthChecks("/health");
 app.MapGet("/runner", (IJobRunner runner) => runner.Name);
 app.MapPost("/jobs/{type}", async (string type, Greeting payload, IJobRunner runner) =>
     Results.Ok(await runner.DispatchJobAsync(type, payload)));

@@ -12,6 +12,9 @@ public interface IJobStore
     /// <summary>The store's kind, such as <c>sqlite</c> or <c>postgres</c>.</summary>
     string Name { get; }
 
+    /// <summary>The store in a few words for messages and health reports, with nothing secret: its kind and its file or schema.</summary>
+    string Description => Name;
+
     /// <summary>Applies pending schema migrations; safe to call concurrently and repeatedly.</summary>
     ValueTask MigrateAsync(CancellationToken cancellationToken = default);
 

@@ -1,19 +1,21 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 
 namespace JobRunners.Cli.Commands;
 
 /// <summary>
 /// `jobrunners doctor`: which runner is selected and why, whether it is fully configured (every missing
-/// setting), and whether the store answers. Exits non-zero when the deployment cannot work.
+/// setting), then the health checks a host serves (store, backend, worker, backlog), one line each. Exits non-zero
+/// when the deployment cannot work.
 /// </summary>
 internal static class DoctorCommand
 {
     public static Command Create(Option<string[]> set)
     {
-        var command = new Command("doctor", "Check the selected runner's configuration and the job store; exit non-zero when not usable.");
+        var command = new Command("doctor", "Check the selected runner's configuration and run the health checks (store, backend, worker, backlog); exit non-zero when not usable.");
         command.SetAction((result, ct) => RunAsync(CliConfiguration.Build(result.GetValue(set)), Console.Out, ct));
         return command;
     }
@@ -59,20 +61,13 @@ internal static class DoctorCommand
         }
 
         await output.WriteLineAsync($"Store:           {CliStores.Describe(configuration)}").ConfigureAwait(false);
-        try
+
+        // The same checks a host serves with MapHealthChecks: one line each, Unhealthy makes the exit code non-zero.
+        var report = await services.GetRequiredService<HealthCheckService>().CheckHealthAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var (name, entry) in report.Entries)
         {
-            var store = services.GetRequiredService<IJobStore>();
-            var queued = await store.ListQueuedAsync(new QueuedQuery { Limit = 1 }, cancellationToken).ConfigureAwait(false);
-            await output.WriteLineAsync($"Store check:     reachable, schema present{(queued.Count > 0 ? ", jobs waiting" : "")}").ConfigureAwait(false);
-        }
-        catch (JobStoreException ex) when (ex.SchemaMissing && configuration.GetValue("JobRunners:MigrateOnStartup", true))
-        {
-            await output.WriteLineAsync("Store check:     reachable; the schema is created at startup (JobRunners:MigrateOnStartup=true) or by `jobrunners migrate`").ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is JobStoreException or ArgumentException)
-        {
-            healthy = false;
-            await output.WriteLineAsync($"Store check:     FAILED: {ex.Message}").ConfigureAwait(false);
+            await output.WriteLineAsync($"{name + ":",-20} {entry.Status,-9} {entry.Description}").ConfigureAwait(false);
+            healthy &= entry.Status != HealthStatus.Unhealthy;
         }
 
         await output.WriteLineAsync(healthy ? "OK" : "NOT USABLE: fix the items above.").ConfigureAwait(false);

@@ -56,6 +56,9 @@ public sealed class JobRunnersOptions
     /// <summary>The JSON settings for payloads (default: web defaults, camelCase).</summary>
     public JsonSerializerOptions Json { get; set; } = new(JsonSerializerDefaults.Web);
 
+    /// <summary>Traces and metrics (<c>JobRunners:Telemetry</c>).</summary>
+    public TelemetryOptions Telemetry { get; set; } = new();
+
     internal TimeSpan EffectiveHeartbeat => HeartbeatInterval ?? TimeSpan.FromTicks(Lease.Ticks / 3);
 
     /// <summary>Every problem with the settings, for startup validation.</summary>
@@ -90,6 +93,11 @@ public sealed class JobRunnersOptions
         if (RedeliverAfter < TimeSpan.Zero)
         {
             problems.Add($"{SectionName}:RedeliverAfter must not be negative; zero turns re-sending of lost messages off (got {RedeliverAfter}).");
+        }
+
+        if (Telemetry.QueueStatsInterval <= TimeSpan.Zero)
+        {
+            problems.Add($"{SectionName}:Telemetry:QueueStatsInterval must be positive (got {Telemetry.QueueStatsInterval}).");
         }
 
         if (string.IsNullOrWhiteSpace(WorkerId))

@@ -21,6 +21,13 @@ public interface IJobTransport
     RunnerConfiguration CheckConfiguration(string runnerName) => RunnerConfiguration.Ok(runnerName);
 
     /// <summary>
+    /// Asks the backend whether it is reachable (a queue's attributes, a function's configuration), for the
+    /// <c>jobrunners-backend</c> health check. Return the backend's error as <see cref="TransportHealth.Unreachable"/>
+    /// rather than throwing. The default has nothing to check.
+    /// </summary>
+    ValueTask<TransportHealth> CheckHealthAsync(CancellationToken cancellationToken) => ValueTask.FromResult(TransportHealth.NothingToCheck);
+
+    /// <summary>
     /// Hands a job over to the backend (the row exists and is queued). Throw when the backend did not take it: the row
     /// stays for the outbox, which calls this again.
     /// </summary>

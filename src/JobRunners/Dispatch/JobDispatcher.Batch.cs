@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using JobRunners.Diagnostics;
 
 namespace JobRunners;
 
@@ -33,6 +35,12 @@ internal sealed partial class JobDispatcher
             return results;
         }
 
+        using var activity = JobTracing.StartSend(Name, Common(valid, v => v.Request.QueueName), Common(valid, v => v.Request.JobType), null, valid.Count);
+        for (var k = 0; k < valid.Count; k++)
+        {
+            valid[k] = (valid[k].Index, WithTrace(valid[k].Request));
+        }
+
         IReadOnlyList<InsertResult> inserted;
         try
         {
@@ -41,6 +49,7 @@ internal sealed partial class JobDispatcher
         catch (Exception ex) when (ex is JobRunnerException || IsRawStoreError(ex))
         {
             var error = ex as JobRunnerException ?? StoreFailure(ex);
+            JobTracing.Fail(activity, error);
             foreach (var (index, _) in valid)
             {
                 results[index] = DispatchResult.Failure(index, error);
@@ -60,6 +69,10 @@ internal sealed partial class JobDispatcher
             else
             {
                 results[index] = DispatchResult.Success(index, inserted[k].Job);
+                if (inserted[k].Created)
+                {
+                    JobMetrics.Count(JobMetrics.Dispatched, request.JobType, request.QueueName, Name);
+                }
             }
         }
 
@@ -76,10 +89,15 @@ internal sealed partial class JobDispatcher
             if (errors[k] is { } error)
             {
                 results[index] = DispatchResult.Failure(index, AsDispatchFailure(job, error), job);
+                if (activity?.Status != ActivityStatusCode.Error)
+                {
+                    JobTracing.Fail(activity, error);
+                }
             }
             else
             {
                 accepted.Add((index, job));
+                JobMetrics.Count(JobMetrics.Dispatched, job.JobType, job.QueueName, Name);
             }
         }
 
@@ -119,10 +137,41 @@ internal sealed partial class JobDispatcher
             }
         }
 
-        var errors = toSend.Count == 0 ? [] : await _transport.SendTasksAsync(toSend.Select(s => s.Task).ToList(), cancellationToken).ConfigureAwait(false);
+        if (toSend.Count == 0)
+        {
+            return results;
+        }
+
+        using var activity = JobTracing.StartSend(Name, Common(toSend, t => TaskRows.JobType(t.Task.Name)), Common(toSend, t => TaskRows.JobType(t.Task.Name)), null, toSend.Count);
+        var (traceParent, traceState) = JobTracing.CurrentContext();
+        foreach (var (_, task) in toSend)
+        {
+            (task.TraceParent, task.TraceState) = (traceParent, traceState);
+        }
+
+        IReadOnlyList<Exception?> errors;
+        try
+        {
+            errors = await _transport.SendTasksAsync(toSend.Select(s => s.Task).ToList(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (JobTracing.Failed(activity, ex))
+        {
+            throw;
+        }
+
         for (var k = 0; k < toSend.Count; k++)
         {
             var index = toSend[k].Index;
+            if (errors[k] is null)
+            {
+                var stored = TaskRows.JobType(toSend[k].Task.Name);
+                JobMetrics.Count(JobMetrics.Dispatched, stored, stored, Name);
+            }
+            else if (activity?.Status != ActivityStatusCode.Error)
+            {
+                JobTracing.Fail(activity, errors[k]!);
+            }
+
             results[index] = errors[k] switch
             {
                 null => DispatchResult.Success(index, null),
@@ -132,5 +181,20 @@ internal sealed partial class JobDispatcher
         }
 
         return results;
+    }
+
+    /// <summary>The value every item shares (a batch's queue or job type), or null when they differ.</summary>
+    private static string? Common<T>(List<T> items, Func<T, string> value)
+    {
+        var first = value(items[0]);
+        for (var i = 1; i < items.Count; i++)
+        {
+            if (!string.Equals(value(items[i]), first, StringComparison.Ordinal))
+            {
+                return null;
+            }
+        }
+
+        return first;
     }
 }

@@ -1,3 +1,4 @@
+using JobRunners.Diagnostics;
 using JobRunners.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -53,6 +54,21 @@ internal sealed partial class JobDispatcher : IJobRunner
     public async ValueTask<JobRequest> DispatchJobAsync(string jobType, object payload, DispatchOptions? options = null, CancellationToken cancellationToken = default)
     {
         var request = PrepareJob(jobType, payload, options);
+        using var activity = JobTracing.StartSend(Name, request.QueueName, jobType, null, null);
+        try
+        {
+            var job = await DispatchOneAsync(WithTrace(request), cancellationToken).ConfigureAwait(false);
+            activity?.SetTag(TelemetryTags.MessageId, job.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return job;
+        }
+        catch (Exception ex) when (JobTracing.Failed(activity, ex))
+        {
+            throw;
+        }
+    }
+
+    private async ValueTask<JobRequest> DispatchOneAsync(NewJobRequest request, CancellationToken cancellationToken)
+    {
         IReadOnlyList<InsertResult> inserted;
         try
         {
@@ -66,16 +82,44 @@ internal sealed partial class JobDispatcher : IJobRunner
         var job = inserted[0].Job;
         if (!inserted[0].Created || IsDeferred(request.RunAt) || _writer is not null)
         {
+            if (inserted[0].Created)
+            {
+                JobMetrics.Count(JobMetrics.Dispatched, job.JobType, job.QueueName, Name);
+            }
+
             return job;
         }
 
         job = await SendAndMarkAsync(job, cancellationToken).ConfigureAwait(false);
+        JobMetrics.Count(JobMetrics.Dispatched, job.JobType, job.QueueName, Name);
         return await FinishedRowAsync(job, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public ValueTask DispatchTaskAsync(string taskName, object payload, CancellationToken cancellationToken = default) =>
-        _transport.SendTaskAsync(_registry.PrepareTask(taskName, payload), cancellationToken);
+    public async ValueTask DispatchTaskAsync(string taskName, object payload, CancellationToken cancellationToken = default)
+    {
+        var task = _registry.PrepareTask(taskName, payload);
+        var stored = TaskRows.JobType(task.Name);
+        using var activity = JobTracing.StartSend(Name, stored, stored, null, null);
+        (task.TraceParent, task.TraceState) = JobTracing.CurrentContext();
+        try
+        {
+            await _transport.SendTaskAsync(task, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (JobTracing.Failed(activity, ex))
+        {
+            throw;
+        }
+
+        JobMetrics.Count(JobMetrics.Dispatched, stored, stored, Name);
+    }
+
+    /// <summary>The row with the trace context of the dispatch (the producer span, or the application's activity).</summary>
+    private static NewJobRequest WithTrace(NewJobRequest request)
+    {
+        var (traceParent, traceState) = JobTracing.CurrentContext();
+        return traceParent is null ? request : request with { TraceParent = traceParent, TraceState = traceState };
+    }
 
     /// <summary>Validates a dispatch and builds the row to write: the payload bound and validated, options resolved.</summary>
     /// <exception cref="UnknownHandlerException">No job has that name.</exception>

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using JobRunners.Diagnostics;
 using System.Text.Json;
 
 namespace JobRunners.Extensibility;
@@ -32,21 +32,29 @@ public sealed record JobEnvelope
     /// <summary>The attempt the sender expected to run (informational: the row is the authority).</summary>
     public int Attempt { get; init; }
 
-    /// <summary>W3C trace context of the dispatch, linking it to the execution.</summary>
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the dispatch. A task's execution continues this trace; a job's continues the
+    /// one stored with its row (the same one, carried here for tools that read the queue).
+    /// </summary>
     public string? TraceParent { get; init; }
 
-    /// <summary>An envelope for a job row.</summary>
+    /// <summary>The W3C <c>tracestate</c> that goes with <see cref="TraceParent"/>, or null.</summary>
+    public string? TraceState { get; init; }
+
+    /// <summary>An envelope for a job row, with the row's trace context (the current activity's when the row has none).</summary>
     public static JobEnvelope ForJob(JobRequest job)
     {
         ArgumentNullException.ThrowIfNull(job);
-        return new JobEnvelope { Kind = EnvelopeKind.Job, Name = job.JobType, JobId = job.Id, Attempt = job.Attempts + 1, TraceParent = Activity.Current?.Id };
+        var (traceParent, traceState) = job.TraceParent is not null ? (job.TraceParent, job.TraceState) : JobTracing.CurrentContext();
+        return new JobEnvelope { Kind = EnvelopeKind.Job, Name = job.JobType, JobId = job.Id, Attempt = job.Attempts + 1, TraceParent = traceParent, TraceState = traceState };
     }
 
-    /// <summary>An envelope for a prepared task.</summary>
+    /// <summary>An envelope for a prepared task, with its dispatch's trace context (the current activity's when it has none).</summary>
     public static JobEnvelope ForTask(PreparedTask task)
     {
         ArgumentNullException.ThrowIfNull(task);
-        return new JobEnvelope { Kind = EnvelopeKind.Task, Name = task.Name, Payload = task.ToJson(), Attempt = 1, TraceParent = Activity.Current?.Id };
+        var (traceParent, traceState) = task.TraceParent is not null ? (task.TraceParent, task.TraceState) : JobTracing.CurrentContext();
+        return new JobEnvelope { Kind = EnvelopeKind.Task, Name = task.Name, Payload = task.ToJson(), Attempt = 1, TraceParent = traceParent, TraceState = traceState };
     }
 
     /// <summary>Writes the envelope as compact JSON.</summary>
@@ -74,6 +82,10 @@ public sealed record JobEnvelope
             if (TraceParent is not null)
             {
                 writer.WriteString("traceparent", TraceParent);
+                if (TraceState is not null)
+                {
+                    writer.WriteString("tracestate", TraceState);
+                }
             }
 
             writer.WriteEndObject();
@@ -111,6 +123,7 @@ public sealed record JobEnvelope
 
             var attempt = root.TryGetProperty("attempt", out var a) && a.TryGetInt32(out var at) ? at : 1;
             var trace = root.TryGetProperty("traceparent", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+            var traceState = trace is not null && root.TryGetProperty("tracestate", out var ts) && ts.ValueKind == JsonValueKind.String ? ts.GetString() : null;
             return kind switch
             {
                 "job" => new JobEnvelope
@@ -120,6 +133,7 @@ public sealed record JobEnvelope
                     JobId = root.TryGetProperty("jobId", out var j) && j.TryGetInt64(out var jid) && jid > 0 ? jid : throw new MalformedEnvelopeException("a job message needs a positive \"jobId\""),
                     Attempt = attempt,
                     TraceParent = trace,
+                    TraceState = traceState,
                 },
                 "task" => new JobEnvelope
                 {
@@ -128,6 +142,7 @@ public sealed record JobEnvelope
                     Payload = root.TryGetProperty("payload", out var p) ? p.GetRawText() : throw new MalformedEnvelopeException("a task message needs a \"payload\""),
                     Attempt = attempt,
                     TraceParent = trace,
+                    TraceState = traceState,
                 },
                 _ => throw new MalformedEnvelopeException($"\"kind\" must be \"job\" or \"task\", not {(kind is null ? "missing" : $"\"{kind}\"")}"),
             };

@@ -6,7 +6,8 @@ namespace JobRunners.Extensibility;
 /// </content>
 public sealed partial class JobExecutor
 {
-    private async ValueTask<string> WhyRefusedAsync(long id)
+    /// <summary>Why the store refused an attempt's result, and whether that is because the job was cancelled.</summary>
+    private async ValueTask<(string Why, bool Cancelled)> ReadRefusalAsync(long id)
     {
         JobRequest? row;
         try
@@ -17,10 +18,10 @@ public sealed partial class JobExecutor
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            return $"the row could not be read back to say why ({ex.GetType().Name}: {ex.Message})";
+            return ($"the row could not be read back to say why ({ex.GetType().Name}: {ex.Message})", false);
         }
 
-        return row switch
+        var why = row switch
         {
             null => $"the row no longer exists in the {_store.Name} store (deleted or pruned)",
             { Status: JobStatus.Cancelled } => "the job was cancelled",
@@ -30,5 +31,6 @@ public sealed partial class JobExecutor
             { Status: JobStatus.Queued } => $"its lease lapsed and maintenance rescued it; it is queued to run again (attempt {row.Attempts} of {row.MaxAttempts} counted)",
             _ => $"it is already {row.Status.ToString().ToLowerInvariant()} (attempt {row.Attempts}), finished by another worker after its lease lapsed",
         };
+        return (why, row?.Status == JobStatus.Cancelled);
     }
 }

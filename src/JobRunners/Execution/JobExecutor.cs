@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using JobRunners.Diagnostics;
 using JobRunners.Execution;
 using JobRunners.Registry;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,6 +28,7 @@ public sealed partial class JobExecutor : IDisposable
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Prefix, string Name), ILogger> _namedLoggers = new();
     private readonly FrozenSet<string> _served;
     private int _running;
+    private WorkerHeartbeat? _heartbeat;
 
     internal JobExecutor(JobRegistry registry, IJobStore store, IServiceProvider services, IOptions<JobRunnersOptions> options, TimeProvider time, ILoggerFactory loggers)
     {
@@ -45,6 +47,9 @@ public sealed partial class JobExecutor : IDisposable
 
     /// <summary>This process's worker id, written to <c>locked_by</c> while it runs a job.</summary>
     public string WorkerId => _options.WorkerId;
+
+    /// <summary>Where worker loops record each round, for the <c>jobrunners-worker</c> health check.</summary>
+    public WorkerHeartbeat Heartbeat => _heartbeat ??= _services.GetService<WorkerHeartbeat>() ?? new WorkerHeartbeat(_time);
 
     /// <summary>The stored job types this process can run: its jobs, and its tasks as durable task rows.</summary>
     public IReadOnlyList<string> ServedJobTypes { get; }
@@ -75,6 +80,12 @@ public sealed partial class JobExecutor : IDisposable
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         using var lease = _leases.Keep(claimed.Id, length, every, extendNow: length != _options.Lease, attempt.Cancel);
 
+        // The attempt continues the dispatch's trace, stored with the row: on any runner, in any process, each attempt
+        // a consumer span of its own under the same producer span.
+        using var activity = JobTracing.StartProcess(claimed.QueueName, claimed.JobType, claimed.Id, claimed.Attempts, claimed.Runner, claimed.TraceParent, claimed.TraceState);
+        JobMetrics.RecordQueueWait((claimed.StartedAt ?? _time.GetUtcNow()) - claimed.RunAt, claimed.JobType, claimed.QueueName, claimed.Runner);
+        var started = _time.GetTimestamp();
+
         // Counted from here, before the attempt starts: while an attempt of a claimed batch has yet to finish, the
         // completer keeps gathering outcomes instead of writing each on its own.
         Interlocked.Increment(ref _running);
@@ -96,10 +107,12 @@ public sealed partial class JobExecutor : IDisposable
             last = Interlocked.Decrement(ref _running) == 0;
         }
 
+        var elapsed = _time.GetElapsedTime(started);
         if (outcome.Kind == JobOutcomeKind.LeaseLost)
         {
-            var why = await WhyRefusedAsync(claimed.Id).ConfigureAwait(false);
+            var (why, cancelled) = await ReadRefusalAsync(claimed.Id).ConfigureAwait(false);
             ExecutorLog.AttemptLostLease(_logger, error, claimed.Id, claimed.JobType, claimed.Attempts, why);
+            RecordAttempt(activity, claimed, cancelled ? JobOutcome.Cancelled(why) : outcome, error, elapsed);
             return outcome;
         }
 
@@ -112,10 +125,13 @@ public sealed partial class JobExecutor : IDisposable
         };
         if (!await _completer.CompleteAsync(completion, now: last).ConfigureAwait(false))
         {
-            var why = await WhyRefusedAsync(claimed.Id).ConfigureAwait(false);
+            var (why, cancelled) = await ReadRefusalAsync(claimed.Id).ConfigureAwait(false);
             ExecutorLog.AttemptResultRefused(_logger, claimed.Id, claimed.JobType, claimed.Attempts, outcome.Kind, WorkerId, why);
+            RecordAttempt(activity, claimed, cancelled ? JobOutcome.Cancelled(why) : JobOutcome.LeaseLost, error, elapsed);
             return JobOutcome.LeaseLost;
         }
+
+        RecordAttempt(activity, claimed, outcome, error, elapsed);
 
         if (outcome.Kind == JobOutcomeKind.Failed && error is not null && definition?.Options.OnExhausted is { } onExhausted)
         {
@@ -132,6 +148,28 @@ public sealed partial class JobExecutor : IDisposable
     public async ValueTask ExecuteTaskAsync(PreparedTask task, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(task);
+
+        // A task has no row: its execution continues the trace its dispatch put on it (or in its envelope).
+        var stored = TaskRows.JobType(task.Name);
+        using var activity = JobTracing.StartProcess(stored, stored, null, 1, null, task.TraceParent, task.TraceState);
+        var started = _time.GetTimestamp();
+        try
+        {
+            await RunTaskAsync(task, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            var kind = ex is OperationCanceledException && cancellationToken.IsCancellationRequested ? JobOutcomeKind.Released : JobOutcomeKind.Failed;
+            RecordTask(activity, stored, kind, ex, _time.GetElapsedTime(started));
+            throw;
+        }
+
+        RecordTask(activity, stored, JobOutcomeKind.Succeeded, null, _time.GetElapsedTime(started));
+    }
+
+    /// <summary>Runs a task without a span of its own (a task row's attempt has one).</summary>
+    private async ValueTask RunTaskAsync(PreparedTask task, CancellationToken cancellationToken)
+    {
         var logger = LoggerFor("JobRunners.Tasks.", task.Name);
         if (!task.Definition.InScope)
         {
@@ -186,7 +224,7 @@ public sealed partial class JobExecutor : IDisposable
         try
         {
             var envelope = JobEnvelope.Parse(row.Payload);
-            await ExecuteTaskAsync(_registry.ReadTask(envelope.Name, envelope.Payload ?? "null"), token).ConfigureAwait(false);
+            await RunTaskAsync(_registry.ReadTask(envelope.Name, envelope.Payload ?? "null"), token).ConfigureAwait(false);
             return (null, null);
         }
 #pragma warning disable CA1031 // A failing task is retried by the retry policy and kept as a failed row when it runs out.
@@ -263,6 +301,21 @@ public sealed partial class JobExecutor : IDisposable
                 ExecutorLog.AttemptEnded(_logger, job.Id, job.JobType, job.Attempts, outcome.Kind);
                 break;
         }
+    }
+
+    /// <summary>Ends an attempt's span and records its metrics.</summary>
+    private static void RecordAttempt(System.Diagnostics.Activity? activity, JobRequest job, JobOutcome outcome, Exception? error, TimeSpan elapsed)
+    {
+        JobTracing.End(activity, outcome, error);
+        JobMetrics.CountOutcome(outcome.Kind, job.JobType, job.QueueName, job.Runner);
+        JobMetrics.RecordDuration(elapsed, outcome.Kind, job.JobType, job.QueueName, job.Runner);
+    }
+
+    private static void RecordTask(System.Diagnostics.Activity? activity, string storedName, JobOutcomeKind kind, Exception? error, TimeSpan elapsed)
+    {
+        JobTracing.End(activity, new JobOutcome(kind), error);
+        JobMetrics.CountOutcome(kind, storedName, storedName, null);
+        JobMetrics.RecordDuration(elapsed, kind, storedName, storedName, null);
     }
 
     private ILogger LoggerFor(string prefix, string name) =>

@@ -1,3 +1,4 @@
+using JobRunners.Diagnostics;
 using JobRunners.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -50,6 +51,10 @@ public sealed partial class JobMaintenance
         var now = _time.GetUtcNow();
         var sweep = await _store.SweepAsync(new SweepRequest { UndispatchedBefore = now - _options.OutboxGrace }, cancellationToken).ConfigureAwait(false);
         await _staleHooks.NotifyAsync(sweep.Rescued, cancellationToken).ConfigureAwait(false);
+        foreach (var rescued in sweep.Rescued)
+        {
+            JobMetrics.Count(JobMetrics.Rescued, rescued.JobType, rescued.QueueName, rescued.Runner);
+        }
 
         // Rescued rows that are queued again have no dispatched_at: the outbox hands them over with the others.
         var pending = sweep.Rescued.Where(r => r.Status == JobStatus.Queued).Concat(sweep.Undispatched).ToList();
@@ -57,6 +62,10 @@ public sealed partial class JobMaintenance
         if (sent.Count > 0)
         {
             HostingLog.OutboxResent(_logger, sent.Count, _runner.Name);
+            foreach (var job in sent)
+            {
+                JobMetrics.Count(JobMetrics.Resent, job.JobType, job.QueueName, _runner.Name);
+            }
         }
 
         var (redelivered, adopted) = refused is null && reconcile ? await ReconcileAsync(now, cancellationToken).ConfigureAwait(false) : (0, 0);

@@ -94,6 +94,7 @@ public static class JobRunnersServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
         services.TryAddSingleton<StaleJobHooks>();
+        services.TryAddSingleton(sp => new WorkerHeartbeat(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp =>
         {
             var selected = sp.GetRequiredService<SelectedRunner>();
@@ -123,6 +124,8 @@ public static class JobRunnersServiceCollectionExtensions
             sp.GetRequiredService<ILogger<JobMaintenance>>(),
             sp.GetRequiredService<StaleJobHooks>()));
         services.TryAddSingleton<JobMaintenanceService>();
+        services.TryAddSingleton<Diagnostics.QueueStatsSampler>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, Diagnostics.QueueStatsSampler>(sp => sp.GetRequiredService<Diagnostics.QueueStatsSampler>()));
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<JobMaintenanceService>());
 
         // After startup (migrations) so code-defined schedules can be saved.

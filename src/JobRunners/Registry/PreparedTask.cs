@@ -20,6 +20,15 @@ public sealed class PreparedTask
     /// <summary>The bound payload, an instance of the registered payload type.</summary>
     public object Payload { get; }
 
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the dispatch that sent this task (its producer span), or null: runners that
+    /// carry the task put it in the envelope or the task row, so the execution continues the dispatching trace.
+    /// </summary>
+    public string? TraceParent { get; internal set; }
+
+    /// <summary>The W3C <c>tracestate</c> that goes with <see cref="TraceParent"/>, or null.</summary>
+    public string? TraceState { get; internal set; }
+
     internal TaskDefinition Definition { get; }
 
     /// <summary>The payload as JSON, for runners that send messages.</summary>

@@ -102,6 +102,7 @@ public abstract class QueueWorker<TMessage> : BackgroundService
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                Executor.Heartbeat.Beat(QueueDescription);
                 await _slots.WaitAsync(stoppingToken).ConfigureAwait(false);
                 var taken = 1;
                 while (taken < MaxBatchSize && _slots.Wait(0, CancellationToken.None))

@@ -51,6 +51,12 @@ internal sealed record BenchSettings
     /// <summary>Scenarios to run (S1..S6); empty for all.</summary>
     public IReadOnlySet<string> Only { get; init; } = new HashSet<string>();
 
+    /// <summary>
+    /// True with <c>--telemetry on</c>: a listener samples every JobRunners span and collects every metric for the
+    /// whole run (S1 and S3 show the cost); off (the default) measures the library with nobody listening.
+    /// </summary>
+    public bool Telemetry { get; init; }
+
     public bool Runs(string scenario) => Only.Count == 0 || Only.Contains(scenario);
 
     public static BenchSettings FromArgs(string[] args)
@@ -65,20 +71,27 @@ internal sealed record BenchSettings
         var repo = Environment.GetEnvironmentVariable("BENCH_REPO") ?? FindRepoRoot();
         var sqs = Environment.GetEnvironmentVariable("BENCH_SQS_URL");
         var azurite = Environment.GetEnvironmentVariable("BENCH_AZURITE");
+        var telemetryIndex = Array.IndexOf(args, "--telemetry");
+        var telemetry = telemetryIndex >= 0 && telemetryIndex + 1 < args.Length && args[telemetryIndex + 1] switch
+        {
+            "on" => true,
+            "off" => false,
+            var other => throw new ArgumentException($"--telemetry takes on or off, not '{other}'."),
+        };
         return quick
             ? new BenchSettings
             {
                 Quick = true, Repetitions = IntArg(args, "--reps") ?? 3, E2eJobs = IntArg(args, "--n") ?? 200, E2ePeerJobs = IntArg(args, "--peer-n") ?? 40, E2eSingleJobs = IntArg(args, "--single-n"), Workers = IntsArg(args, "--workers") ?? [8],
                 LatencyCalls = 300, GrowthSmall = 10_000, GrowthLarge = 100_000, GrowthClaims = 100, CloudCalls = 40,
                 InProcessIteration = TimeSpan.FromMilliseconds(50), IdleWindow = TimeSpan.FromSeconds(30),
-                Postgres = postgres, SqsUrl = sqs, Azurite = azurite, RepoRoot = repo, Only = only,
+                Postgres = postgres, SqsUrl = sqs, Azurite = azurite, RepoRoot = repo, Only = only, Telemetry = telemetry,
             }
             : new BenchSettings
             {
                 Quick = false, Repetitions = IntArg(args, "--reps") ?? 5, E2eJobs = IntArg(args, "--n") ?? 3_000, E2ePeerJobs = IntArg(args, "--peer-n") ?? 250, E2eSingleJobs = IntArg(args, "--single-n"), Workers = IntsArg(args, "--workers") ?? [2, 8, 32, 128],
                 LatencyCalls = 2_000, GrowthSmall = 10_000, GrowthLarge = 1_000_000, GrowthClaims = 500, CloudCalls = 300,
                 InProcessIteration = TimeSpan.FromMilliseconds(250), IdleWindow = TimeSpan.FromSeconds(120),
-                Postgres = postgres, SqsUrl = sqs, Azurite = azurite, RepoRoot = repo, Only = only,
+                Postgres = postgres, SqsUrl = sqs, Azurite = azurite, RepoRoot = repo, Only = only, Telemetry = telemetry,
             };
     }
 

@@ -59,6 +59,7 @@ internal static partial class MarkdownReport
         md.AppendLine($"| started (UTC) | {run.StartedUtc:yyyy-MM-dd HH:mm} |");
         md.AppendLine($"| duration of the run | {run.Duration.TotalMinutes:0.0} min ({string.Join(", ", run.ScenarioDurations.Select(d => $"{d.Key} {d.Value.TotalSeconds:0} s"))}; plus build and server start) |");
         md.AppendLine($"| repetitions per figure | {run.Settings.Repetitions} |");
+        md.AppendLine($"| telemetry | {(run.Settings.Telemetry ? "on: a listener sampled every JobRunners span and collected every metric" : "off: nobody listened to the JobRunners source or meter")} |");
         md.AppendLine($"| CPU | {m.CpuModel} |");
         md.AppendLine($"| cores | {m.Cores} |");
         md.AppendLine($"| memory | {Num(m.MemoryGiB)} GiB |");

@@ -50,6 +50,18 @@ public sealed class CompositionTests
     }
 
     [Test]
+    public async Task WebApplicationFactory_MapHealthChecks_ReportsHealthyOnceStarted()
+    {
+        await using var factory = Factory(runner: null);
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync(new Uri("/health", UriKind.Relative));
+
+        Assert.That(response.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK));
+        Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("Healthy"));
+    }
+
+    [Test]
     public async Task WebApplicationFactory_RunnerSetByTestConfiguration_AppUsesIt()
     {
         await using var factory = Factory(runner: "sync");

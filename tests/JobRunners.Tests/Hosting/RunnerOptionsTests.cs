@@ -190,7 +190,7 @@ public sealed class RunnerOptionsTests
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["JobRunners:Sqlite:Path"] = _database });
         builder.Services.AddSingleton<IHostedService>(started);
-        builder.AddJobRunners(jobs => jobs.AddInProcessRunner().AddAwsSqsRunner().AddAzureQueueRunner().AddPostgreSqlRunner());
+        builder.AddJobRunners(jobs => jobs.UseSqlite().AddInProcessRunner().AddAwsSqsRunner().AddAzureQueueRunner().AddPostgreSqlRunner());
 
         // Added after registration, as a test host's overrides are: the runners read them when first built.
         builder.Configuration.AddInMemoryCollection(settings);

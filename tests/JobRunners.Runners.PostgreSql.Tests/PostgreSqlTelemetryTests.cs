@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using JobRunners.Conformance;
+using JobRunners.Testing;
+
+namespace JobRunners.Runners.PostgreSql.Tests;
+
+/// <summary>A job or task dispatched by one host and run by another continues the dispatch's trace.</summary>
+[TestFixture]
+[Parallelizable(ParallelScope.All)]
+public sealed class PostgreSqlTelemetryTests : PostgreSqlTestBase
+{
+    [Test]
+    public async Task DispatchJob_RunByAnotherHost_RetriesShareTheDispatchTrace()
+    {
+        using var telemetry = new TelemetryCapture();
+        var queue = "telemetry-" + NewKey();
+        await using var dispatcher = await StartHostAsync(DispatchOnly());
+        await using var worker = await StartHostAsync();
+
+        var job = await dispatcher.Runner.DispatchJobAsync(ProbeHandlers.FlakyJob, new ProbePayload(NewKey(), Count: 3), new DispatchOptions { QueueName = queue });
+        var final = await worker.WaitForFinalAsync(job.Id);
+        await telemetry.WaitUntilAsync(() => telemetry.SpansTo(queue).Count(s => s.Kind == ActivityKind.Consumer) == 3, "three attempt spans");
+
+        var send = telemetry.SpansTo(queue).Single(s => s.Kind == ActivityKind.Producer);
+        var attempts = telemetry.SpansTo(queue).Where(s => s.Kind == ActivityKind.Consumer).OrderBy(s => (int)s.GetTagItem("jobrunners.job.attempt")!).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(final.Status, Is.EqualTo(JobStatus.Succeeded));
+            Assert.That(final.TraceParent, Is.EqualTo(send.Id), "the row keeps the producer span's context");
+            Assert.That(send.GetTagItem("jobrunners.runner"), Is.EqualTo("postgres"));
+            Assert.That(attempts.Select(a => a.TraceId), Is.All.EqualTo(send.TraceId));
+            Assert.That(attempts.Select(a => a.ParentSpanId), Is.All.EqualTo(send.SpanId));
+            Assert.That(attempts.Select(a => a.Status), Is.EqualTo(new[] { ActivityStatusCode.Error, ActivityStatusCode.Error, ActivityStatusCode.Unset }));
+        });
+    }
+
+    [Test]
+    public async Task DispatchTask_TaskRowRunByAnotherHost_ContinuesTheDispatchTrace()
+    {
+        using var telemetry = new TelemetryCapture();
+        await using var dispatcher = await StartHostAsync(DispatchOnly());
+        await using var worker = await StartHostAsync();
+        using var app = new Activity("request").SetIdFormat(ActivityIdFormat.W3C).Start();
+
+        var key = NewKey();
+        await dispatcher.Runner.DispatchTaskAsync(ProbeHandlers.CountTask, new ProbePayload(key));
+        await telemetry.WaitUntilAsync(() => telemetry.Spans.Any(s => s.Kind == ActivityKind.Consumer && s.TraceId == app.TraceId), "the task's span");
+
+        var send = telemetry.Spans.Single(s => s.Kind == ActivityKind.Producer && s.TraceId == app.TraceId);
+        var run = telemetry.Spans.Single(s => s.Kind == ActivityKind.Consumer && s.TraceId == app.TraceId);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Probes.RunCount(key), Is.EqualTo(1));
+            Assert.That(send.ParentSpanId, Is.EqualTo(app.SpanId));
+            Assert.That(run.ParentSpanId, Is.EqualTo(send.SpanId));
+            Assert.That(run.DisplayName, Is.EqualTo($"process {TaskRows.JobType(ProbeHandlers.CountTask)}"));
+        });
+    }
+}
