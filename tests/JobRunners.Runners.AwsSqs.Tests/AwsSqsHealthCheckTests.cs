@@ -48,7 +48,7 @@ public sealed class AwsSqsHealthCheckTests
         LocalSqs.AddSettings(settings, queueUrl);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
-        services.AddJobRunners(configuration, jobs => jobs.AddAwsSqsRunner());
+        services.AddJobRunners(configuration, jobs => jobs.UseSqlite().AddAwsSqsRunner());
         services.AddHealthChecks().AddJobRunners();
         await using var provider = services.BuildServiceProvider();
         var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync(check => check.Name == JobRunnersHealthChecksBuilderExtensions.BackendCheck);

@@ -53,7 +53,7 @@ public sealed class AzureQueueHealthCheckTests
         settings["JobRunners:AzureQueue:CreateQueueIfNotExists"] = createQueue ? "true" : "false";
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
-        services.AddJobRunners(configuration, jobs => jobs.AddAzureQueueRunner());
+        services.AddJobRunners(configuration, jobs => jobs.UseSqlite().AddAzureQueueRunner());
         services.AddHealthChecks().AddJobRunners();
         await using var provider = services.BuildServiceProvider();
         var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync(check => check.Name == JobRunnersHealthChecksBuilderExtensions.BackendCheck);

@@ -10,7 +10,7 @@ namespace JobRunners.Health;
 /// <c>jobrunners-worker</c>: every polling worker loop of this process began a round within
 /// <see cref="JobRunnersHealthOptions.MaxWorkerPollAge"/> (<see cref="WorkerHeartbeat"/>). A loop whose slots are all
 /// taken by running attempts does not poll, so it counts as busy, not stuck. Unhealthy too when the selected runner's
-/// worker is enabled here and the host started, yet no loop ever began a round.
+/// worker is enabled here and the host started, yet no loop began a round within that threshold.
 /// </summary>
 internal sealed class WorkerHealthCheck(IServiceProvider services, IOptionsMonitor<JobRunnersHealthOptions> options, TimeProvider time) : IHealthCheck
 {
@@ -19,16 +19,18 @@ internal sealed class WorkerHealthCheck(IServiceProvider services, IOptionsMonit
 
     private HealthCheckResult Check()
     {
-        var beats = services.GetRequiredService<WorkerHeartbeat>().Snapshot();
+        var heartbeat = services.GetRequiredService<WorkerHeartbeat>();
+        var beats = heartbeat.Snapshot();
+        var maxAge = options.CurrentValue.MaxWorkerPollAge;
+        var now = time.GetUtcNow();
         if (beats.Count == 0)
         {
-            return ExpectedHere() is { } runner
-                ? HealthCheckResult.Unhealthy($"The {runner} worker is enabled in this process and the host has started, but no worker loop has begun a round: check the log for a worker that stopped.")
+            // A loop starts a moment after the host reports started: it is late only once the threshold has passed.
+            return now - heartbeat.Since > maxAge && ExpectedHere() is { } runner
+                ? HealthCheckResult.Unhealthy($"The {runner} worker is enabled in this process and the host has started, but no worker loop has begun a round within {Age(maxAge)}: check the log for a worker that stopped.")
                 : HealthCheckResult.Healthy("No worker in this process.");
         }
 
-        var maxAge = options.CurrentValue.MaxWorkerPollAge;
-        var now = time.GetUtcNow();
         var data = new Dictionary<string, object>();
         var stale = new List<string>();
         foreach (var (worker, at, polls) in beats)

@@ -11,7 +11,14 @@ public sealed class WorkerHeartbeat
     private readonly ConcurrentDictionary<string, (DateTimeOffset At, bool Polls)> _beats = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
 
-    internal WorkerHeartbeat(TimeProvider time) => _time = time;
+    internal WorkerHeartbeat(TimeProvider time)
+    {
+        _time = time;
+        Since = time.GetUtcNow();
+    }
+
+    /// <summary>When this process began counting beats: a worker that never beat is late only a threshold after it.</summary>
+    internal DateTimeOffset Since { get; }
 
     /// <summary>Records that <paramref name="worker"/> began a round now.</summary>
     /// <param name="worker">The loop's name in health reports, such as its queue; no secrets.</param>

@@ -134,7 +134,7 @@ public sealed class JobRunnersHealthChecksTests
         services.AddSingleton<IConfiguration>(configuration);
         services.AddJobRunners(configuration, jobs =>
         {
-            jobs.AddSynchronousRunner();
+            jobs.UseConfiguredStore().AddSynchronousRunner();
             runner?.Invoke(jobs);
         });
         services.AddHealthChecks().AddJobRunners(health);
