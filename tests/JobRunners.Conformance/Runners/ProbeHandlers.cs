@@ -37,6 +37,12 @@ public static class ProbeHandlers
     /// </summary>
     public const string HoldsFirstRunJob = "kit.holds-first-run";
 
+    /// <summary>A job that records the trace current in each attempt and fails until its attempt reaches the payload's count.</summary>
+    public const string TracedJob = "kit.traced";
+
+    /// <summary>A task that records the trace current in its run.</summary>
+    public const string TracedTask = "kit.traced-task";
+
     /// <summary>Registers every probe on the builder.</summary>
     public static JobRunnersBuilder AddProbes(this JobRunnersBuilder jobs)
     {
@@ -48,6 +54,20 @@ public static class ProbeHandlers
                 Probes.Ran(p.Key);
                 return ValueTask.CompletedTask;
             })
+            .AddTask<ProbePayload>(TracedTask, (p, _, _) =>
+            {
+                Probes.SawTrace(p.Key, System.Diagnostics.Activity.Current?.TraceId.ToString());
+                Probes.Ran(p.Key);
+                return ValueTask.CompletedTask;
+            })
+            .AddJob<ProbePayload>(TracedJob, (p, context, _) =>
+            {
+                Probes.SawTrace(p.Key, System.Diagnostics.Activity.Current?.TraceId.ToString());
+                Probes.Ran(p.Key);
+                return context.Attempt < p.Count
+                    ? throw new TimeoutException($"attempt {context.Attempt} timed out")
+                    : ValueTask.CompletedTask;
+            }, o => o.Retry = fastRetry)
             .AddTask<ProbePayload>(FailingTask, (p, _, _) => throw new InvalidOperationException($"probe task {p.Key} failed"))
             .AddJob<ProbePayload>(OkJob, (p, context, _) =>
             {

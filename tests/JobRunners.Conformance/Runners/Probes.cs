@@ -8,6 +8,7 @@ public static class Probes
     private static readonly ConcurrentDictionary<string, int> Runs = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<string, JobRequest> Observed = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<string, TaskCompletionSource> Starts = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, ConcurrentQueue<string?>> Traces = new(StringComparer.Ordinal);
 
     /// <summary>How many times the probe with this key ran.</summary>
     public static int RunCount(string key) => Runs.GetValueOrDefault(key);
@@ -17,6 +18,11 @@ public static class Probes
 
     /// <summary>Completes when a holding probe with this key has started and is waiting to be cancelled.</summary>
     public static Task Holding(string key) => StartOf(key).Task;
+
+    /// <summary>The trace id current in each run of a tracing probe with this key (null where none was), in run order.</summary>
+    public static IReadOnlyList<string?> TraceIds(string key) => Traces.TryGetValue(key, out var ids) ? [.. ids] : [];
+
+    internal static void SawTrace(string key, string? traceId) => Traces.GetOrAdd(key, static _ => new()).Enqueue(traceId);
 
     internal static void Hold(string key) => StartOf(key).TrySetResult();
 

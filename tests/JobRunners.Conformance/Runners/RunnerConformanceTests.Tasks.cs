@@ -17,7 +17,6 @@ public abstract partial class RunnerConformanceTests
         }
 
         await host.WaitUntilAsync(() => Task.FromResult(keys.All(k => Probes.RunCount(k) >= 1)), "every task to run");
-        await Task.Delay(300);
         Assert.That(keys.Select(Probes.RunCount), Is.All.EqualTo(1));
     }
 
