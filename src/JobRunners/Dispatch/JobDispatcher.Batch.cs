@@ -142,7 +142,7 @@ internal sealed partial class JobDispatcher
             return results;
         }
 
-        using var activity = JobTracing.StartSend(Name, Common(toSend, t => TaskRows.JobType(t.Task.Name)), Common(toSend, t => TaskRows.JobType(t.Task.Name)), null, toSend.Count);
+        using var activity = JobTracing.StartSend(Name, Common(toSend, t => t.Task.StoredName), Common(toSend, t => t.Task.StoredName), null, toSend.Count);
         var (traceParent, traceState) = JobTracing.CurrentContext();
         foreach (var (_, task) in toSend)
         {
@@ -164,7 +164,7 @@ internal sealed partial class JobDispatcher
             var index = toSend[k].Index;
             if (errors[k] is null)
             {
-                var stored = TaskRows.JobType(toSend[k].Task.Name);
+                var stored = toSend[k].Task.StoredName;
                 JobMetrics.Count(JobMetrics.Dispatched, stored, stored, Name);
             }
             else if (activity?.Status != ActivityStatusCode.Error)

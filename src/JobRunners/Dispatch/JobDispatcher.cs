@@ -96,10 +96,22 @@ internal sealed partial class JobDispatcher : IJobRunner
     }
 
     /// <inheritdoc />
-    public async ValueTask DispatchTaskAsync(string taskName, object payload, CancellationToken cancellationToken = default)
+    public ValueTask DispatchTaskAsync(string taskName, object payload, CancellationToken cancellationToken = default)
     {
         var task = _registry.PrepareTask(taskName, payload);
-        var stored = TaskRows.JobType(task.Name);
+        if (!JobRunnersTelemetry.Source.HasListeners() && !JobMetrics.Dispatched.Enabled)
+        {
+            // Nothing listens: hand the transport's own ValueTask back, with no state machine around it.
+            (task.TraceParent, task.TraceState) = JobTracing.CurrentContext();
+            return _transport.SendTaskAsync(task, cancellationToken);
+        }
+
+        return SendObservedTaskAsync(task, cancellationToken);
+    }
+
+    private async ValueTask SendObservedTaskAsync(PreparedTask task, CancellationToken cancellationToken)
+    {
+        var stored = task.StoredName;
         using var activity = JobTracing.StartSend(Name, stored, stored, null, null);
         (task.TraceParent, task.TraceState) = JobTracing.CurrentContext();
         try

@@ -150,7 +150,7 @@ public sealed partial class JobExecutor : IDisposable
         ArgumentNullException.ThrowIfNull(task);
 
         // A task has no row: its execution continues the trace its dispatch put on it (or in its envelope).
-        var stored = TaskRows.JobType(task.Name);
+        var stored = task.StoredName;
         using var activity = JobTracing.StartProcess(stored, stored, null, 1, null, task.TraceParent, task.TraceState);
         var started = _time.GetTimestamp();
         try

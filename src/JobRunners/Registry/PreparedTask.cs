@@ -31,6 +31,9 @@ public sealed class PreparedTask
 
     internal TaskDefinition Definition { get; }
 
+    /// <summary>The task as a queue and job type in rows, spans and metrics: <c>task:{name}</c>.</summary>
+    internal string StoredName => Definition.StoredName;
+
     /// <summary>The payload as JSON, for runners that send messages.</summary>
     public string ToJson() => Definition.ToJson(Payload);
 }

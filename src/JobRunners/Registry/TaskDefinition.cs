@@ -6,11 +6,15 @@ internal abstract class TaskDefinition
     protected TaskDefinition(string name, Type payloadType, bool inScope)
     {
         Name = name;
+        StoredName = TaskRows.JobType(name);
         PayloadType = payloadType;
         InScope = inScope;
     }
 
     public string Name { get; }
+
+    /// <summary>The task as a queue and job type in rows, spans and metrics (<c>task:{name}</c>), made once.</summary>
+    public string StoredName { get; }
 
     /// <summary>
     /// Whether the handler resolves services (a handler class): it then runs in a fresh dependency-injection scope.
