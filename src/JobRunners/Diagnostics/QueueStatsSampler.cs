@@ -30,6 +30,7 @@ internal sealed class QueueStatsSampler : IHostedService, IDisposable
     private IReadOnlyList<QueueStats> _last = [];
     private long _lastAttemptTicks = long.MinValue;
     private int _refreshing;
+    private int _stopped;
 
     public QueueStatsSampler(IJobStore store, IOptions<JobRunnersOptions> options, TimeProvider time, ILogger<QueueStatsSampler> logger)
     {
@@ -55,15 +56,24 @@ internal sealed class QueueStatsSampler : IHostedService, IDisposable
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        Active.TryRemove(this, out _);
-        _stopping.Cancel();
+        Stop();
         return Task.CompletedTask;
     }
 
     public void Dispose()
     {
-        Active.TryRemove(this, out _);
+        Stop();
         _stopping.Dispose();
+    }
+
+    /// <summary>Leaves the gauges and ends a read in flight, once: a host may dispose the sampler before it stops it.</summary>
+    private void Stop()
+    {
+        Active.TryRemove(this, out _);
+        if (Interlocked.Exchange(ref _stopped, 1) == 0)
+        {
+            _stopping.Cancel();
+        }
     }
 
     /// <summary>The last sample, starting a background refresh when it is due; never waits for the store.</summary>
