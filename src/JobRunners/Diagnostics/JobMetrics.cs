@@ -29,17 +29,7 @@ internal static class JobMetrics
             return;
         }
 
-        var tags = new TagList
-        {
-            { TelemetryTags.JobType, jobType },
-            { TelemetryTags.Destination, queue },
-        };
-        if (runner is not null)
-        {
-            tags.Add(TelemetryTags.Runner, runner);
-        }
-
-        counter.Add(count, tags);
+        counter.Add(count, Tags(jobType, queue, runner));
     }
 
     /// <summary>Counts an attempt's outcome (succeeded, failed, retried, cancelled; others are not counted).</summary>
@@ -66,17 +56,8 @@ internal static class JobMetrics
             return;
         }
 
-        var tags = new TagList
-        {
-            { TelemetryTags.JobType, jobType },
-            { TelemetryTags.Destination, queue },
-            { TelemetryTags.Outcome, JobTracing.OutcomeName(kind) },
-        };
-        if (runner is not null)
-        {
-            tags.Add(TelemetryTags.Runner, runner);
-        }
-
+        var tags = Tags(jobType, queue, runner);
+        tags.Add(TelemetryTags.Outcome, JobTracing.OutcomeName(kind));
         Duration.Record(elapsed.TotalSeconds, tags);
     }
 
@@ -87,6 +68,12 @@ internal static class JobMetrics
             return;
         }
 
+        QueueWait.Record(Math.Max(0, wait.TotalSeconds), Tags(jobType, queue, runner));
+    }
+
+    /// <summary>The tags every measurement carries: job type, queue and, when known, the runner.</summary>
+    private static TagList Tags(string jobType, string queue, string? runner)
+    {
         var tags = new TagList
         {
             { TelemetryTags.JobType, jobType },
@@ -97,6 +84,6 @@ internal static class JobMetrics
             tags.Add(TelemetryTags.Runner, runner);
         }
 
-        QueueWait.Record(Math.Max(0, wait.TotalSeconds), tags);
+        return tags;
     }
 }

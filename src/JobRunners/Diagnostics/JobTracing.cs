@@ -27,17 +27,7 @@ internal static class JobTracing
         var activity = Source.StartActivity(queue is null ? "send" : "send " + queue, ActivityKind.Producer);
         if (activity is { IsAllDataRequested: true })
         {
-            activity.SetTag(TelemetryTags.System, JobRunnersTelemetry.MessagingSystem);
-            activity.SetTag(TelemetryTags.OperationType, "send");
-            activity.SetTag(TelemetryTags.OperationName, "send");
-            activity.SetTag(TelemetryTags.Destination, queue);
-            activity.SetTag(TelemetryTags.JobType, jobType);
-            activity.SetTag(TelemetryTags.Runner, runner);
-            if (messageId is { } id)
-            {
-                activity.SetTag(TelemetryTags.MessageId, id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            }
-
+            SetMessagingTags(activity, "send", queue, jobType, runner, messageId);
             if (batchCount is { } count)
             {
                 activity.SetTag(TelemetryTags.BatchCount, count);
@@ -62,20 +52,26 @@ internal static class JobTracing
         var activity = Source.StartActivity("process " + queue, ActivityKind.Consumer, parent);
         if (activity is { IsAllDataRequested: true })
         {
-            activity.SetTag(TelemetryTags.System, JobRunnersTelemetry.MessagingSystem);
-            activity.SetTag(TelemetryTags.OperationType, "process");
-            activity.SetTag(TelemetryTags.OperationName, "process");
-            activity.SetTag(TelemetryTags.Destination, queue);
-            activity.SetTag(TelemetryTags.JobType, jobType);
+            SetMessagingTags(activity, "process", queue, jobType, runner, jobId);
             activity.SetTag(TelemetryTags.Attempt, attempt);
-            activity.SetTag(TelemetryTags.Runner, runner);
-            if (jobId is { } id)
-            {
-                activity.SetTag(TelemetryTags.MessageId, id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            }
         }
 
         return activity;
+    }
+
+    /// <summary>The attributes every span of ours carries: the messaging operation, destination, job type, runner and message id.</summary>
+    private static void SetMessagingTags(Activity activity, string operation, string? queue, string? jobType, string? runner, long? messageId)
+    {
+        activity.SetTag(TelemetryTags.System, JobRunnersTelemetry.MessagingSystem);
+        activity.SetTag(TelemetryTags.OperationType, operation);
+        activity.SetTag(TelemetryTags.OperationName, operation);
+        activity.SetTag(TelemetryTags.Destination, queue);
+        activity.SetTag(TelemetryTags.JobType, jobType);
+        activity.SetTag(TelemetryTags.Runner, runner);
+        if (messageId is { } id)
+        {
+            activity.SetTag(TelemetryTags.MessageId, id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
     }
 
     /// <summary>Marks a span failed: error status, the exception as an event, and <c>error.type</c>.</summary>
