@@ -28,10 +28,10 @@ public sealed partial class JobExecutor : IDisposable
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Prefix, string Name), ILogger> _namedLoggers = new();
     private readonly FrozenSet<string> _served;
     private int _running;
-    private WorkerHeartbeat? _heartbeat;
 
-    internal JobExecutor(JobRegistry registry, IJobStore store, IServiceProvider services, IOptions<JobRunnersOptions> options, TimeProvider time, ILoggerFactory loggers)
+    internal JobExecutor(JobRegistry registry, IJobStore store, IServiceProvider services, IOptions<JobRunnersOptions> options, TimeProvider time, ILoggerFactory loggers, WorkerHeartbeat heartbeat)
     {
+        Heartbeat = heartbeat;
         _registry = registry;
         _store = store;
         _services = services;
@@ -49,7 +49,7 @@ public sealed partial class JobExecutor : IDisposable
     public string WorkerId => _options.WorkerId;
 
     /// <summary>Where worker loops record each round, for the <c>jobrunners-worker</c> health check.</summary>
-    public WorkerHeartbeat Heartbeat => _heartbeat ??= _services.GetService<WorkerHeartbeat>() ?? new WorkerHeartbeat(_time);
+    public WorkerHeartbeat Heartbeat { get; }
 
     /// <summary>The stored job types this process can run: its jobs, and its tasks as durable task rows.</summary>
     public IReadOnlyList<string> ServedJobTypes { get; }

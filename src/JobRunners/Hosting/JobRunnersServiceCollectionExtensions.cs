@@ -92,7 +92,8 @@ public static class JobRunnersServiceCollectionExtensions
             sp,
             sp.GetRequiredService<IOptions<JobRunnersOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<WorkerHeartbeat>()));
         services.TryAddSingleton<StaleJobHooks>();
         services.TryAddSingleton(sp => new WorkerHeartbeat(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp =>
