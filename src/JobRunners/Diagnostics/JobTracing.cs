@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace JobRunners.Diagnostics;
@@ -9,6 +10,12 @@ namespace JobRunners.Diagnostics;
 /// </summary>
 internal static class JobTracing
 {
+    // Span names per queue ("send q", "process q"), made once each: a queue's spans do not build a string per call.
+    // Bounded, so an application that names queues per job cannot grow it without limit.
+    private const int MaxCachedNames = 1_000;
+    private static readonly ConcurrentDictionary<string, string> SendNames = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, string> ProcessNames = new(StringComparer.Ordinal);
+
     private static ActivitySource Source => JobRunnersTelemetry.Source;
 
     /// <summary>Starts the producer span of a dispatch of one or many jobs or tasks; null when nobody samples it.</summary>
@@ -24,7 +31,7 @@ internal static class JobTracing
             return null;
         }
 
-        var activity = Source.StartActivity(queue is null ? "send" : "send " + queue, ActivityKind.Producer);
+        var activity = Source.StartActivity(queue is null ? "send" : SpanName(SendNames, "send ", queue), ActivityKind.Producer);
         if (activity is { IsAllDataRequested: true })
         {
             SetMessagingTags(activity, "send", queue, jobType, runner, messageId);
@@ -49,7 +56,18 @@ internal static class JobTracing
         }
 
         ActivityContext.TryParse(traceParent, traceState, isRemote: true, out var parent);
-        var activity = Source.StartActivity("process " + queue, ActivityKind.Consumer, parent);
+        return StartProcess(queue, jobType, jobId, attempt, runner, parent);
+    }
+
+    /// <summary>Starts the consumer span of one execution attempt, child of <paramref name="parent"/> (a root when it is the default).</summary>
+    public static Activity? StartProcess(string queue, string jobType, long? jobId, int attempt, string? runner, ActivityContext parent)
+    {
+        if (!Source.HasListeners())
+        {
+            return null;
+        }
+
+        var activity = Source.StartActivity(SpanName(ProcessNames, "process ", queue), ActivityKind.Consumer, parent);
         if (activity is { IsAllDataRequested: true })
         {
             SetMessagingTags(activity, "process", queue, jobType, runner, jobId);
@@ -58,6 +76,11 @@ internal static class JobTracing
 
         return activity;
     }
+
+    private static string SpanName(ConcurrentDictionary<string, string> names, string operation, string queue) =>
+        names.TryGetValue(queue, out var name) ? name
+        : names.Count < MaxCachedNames ? names.GetOrAdd(queue, static (q, op) => op + q, operation)
+        : operation + queue;
 
     /// <summary>The attributes every span of ours carries: the messaging operation, destination, job type, runner and message id.</summary>
     private static void SetMessagingTags(Activity activity, string operation, string? queue, string? jobType, string? runner, long? messageId)
@@ -140,19 +163,38 @@ internal static class JobTracing
     /// </summary>
     public static (string? TraceParent, string? TraceState) CurrentContext()
     {
+        var context = CurrentActivityContext();
+        return context == default ? (null, null) : (Format(context), context.TraceState);
+    }
+
+    /// <summary>
+    /// The current activity's context as <see cref="CurrentContext"/> keeps it, as a struct: what an in-process
+    /// hand-over carries, so nothing is formatted unless a runner writes it down. The default when there is none.
+    /// </summary>
+    public static ActivityContext CurrentActivityContext()
+    {
         var current = Activity.Current;
         if (current is null || current.IdFormat != ActivityIdFormat.W3C)
         {
-            return (null, null);
+            return default;
         }
 
-        var traceParent = current.Id;
-        if (traceParent is null || traceParent.Length > NewJobRequest.MaxTraceParentLength || traceParent.Contains('\0', StringComparison.Ordinal))
+        var state = current.TraceStateString;
+        return state is null
+            ? new ActivityContext(current.TraceId, current.SpanId, current.ActivityTraceFlags)
+            : new ActivityContext(current.TraceId, current.SpanId, current.ActivityTraceFlags, FitTraceState(state));
+    }
+
+    /// <summary>The W3C <c>traceparent</c> of a context (version 00), or null for the default context.</summary>
+    public static string? Format(ActivityContext context)
+    {
+        if (context == default)
         {
-            return (null, null);
+            return null;
         }
 
-        return (traceParent, FitTraceState(current.TraceStateString));
+        var sampled = (context.TraceFlags & ActivityTraceFlags.Recorded) != 0;
+        return string.Concat("00-", context.TraceId.ToHexString(), "-", context.SpanId.ToHexString(), sampled ? "-01" : "-00");
     }
 
     /// <summary>A tracestate that fits the store: entries dropped from the end until it does; null when none fit.</summary>

@@ -143,10 +143,10 @@ internal sealed partial class JobDispatcher
         }
 
         using var activity = JobTracing.StartSend(Name, Common(toSend, t => t.Task.StoredName), Common(toSend, t => t.Task.StoredName), null, toSend.Count);
-        var (traceParent, traceState) = JobTracing.CurrentContext();
+        var trace = JobTracing.CurrentActivityContext();
         foreach (var (_, task) in toSend)
         {
-            (task.TraceParent, task.TraceState) = (traceParent, traceState);
+            task.CarryTrace(trace);
         }
 
         IReadOnlyList<Exception?> errors;

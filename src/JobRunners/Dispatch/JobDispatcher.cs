@@ -102,7 +102,7 @@ internal sealed partial class JobDispatcher : IJobRunner
         if (!JobRunnersTelemetry.Source.HasListeners() && !JobMetrics.Dispatched.Enabled)
         {
             // Nothing listens: hand the transport's own ValueTask back, with no state machine around it.
-            (task.TraceParent, task.TraceState) = JobTracing.CurrentContext();
+            task.CarryTrace(JobTracing.CurrentActivityContext());
             return _transport.SendTaskAsync(task, cancellationToken);
         }
 
@@ -113,7 +113,7 @@ internal sealed partial class JobDispatcher : IJobRunner
     {
         var stored = task.StoredName;
         using var activity = JobTracing.StartSend(Name, stored, stored, null, null);
-        (task.TraceParent, task.TraceState) = JobTracing.CurrentContext();
+        task.CarryTrace(JobTracing.CurrentActivityContext());
         try
         {
             await _transport.SendTaskAsync(task, cancellationToken).ConfigureAwait(false);

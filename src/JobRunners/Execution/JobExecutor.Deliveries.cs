@@ -126,7 +126,7 @@ public sealed partial class JobExecutor
         try
         {
             task = _registry.ReadTask(envelope.Name, envelope.Payload!);
-            (task.TraceParent, task.TraceState) = (envelope.TraceParent, envelope.TraceState);
+            task.CarryTrace(envelope.TraceParent, envelope.TraceState);
         }
         catch (JobRunnerException ex) when (ex is UnknownHandlerException or PayloadValidationException)
         {

@@ -151,7 +151,7 @@ public sealed partial class JobExecutor : IDisposable
 
         // A task has no row: its execution continues the trace its dispatch put on it (or in its envelope).
         var stored = task.StoredName;
-        using var activity = JobTracing.StartProcess(stored, stored, null, 1, null, task.TraceParent, task.TraceState);
+        using var activity = JobTracing.StartProcess(stored, stored, null, 1, null, task.TraceContext);
         var started = _time.GetTimestamp();
         try
         {

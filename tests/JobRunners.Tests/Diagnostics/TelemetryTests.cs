@@ -172,6 +172,41 @@ public sealed class TelemetryTests : RunnerTestBase
         });
     }
 
+    [TestCase(ActivityTraceFlags.Recorded)]
+    [TestCase(ActivityTraceFlags.None)]
+    public void Format_OfAnActivityContext_IsTheActivitysW3CId(ActivityTraceFlags flags)
+    {
+        using var activity = new Activity("format");
+        activity.SetIdFormat(ActivityIdFormat.W3C);
+        activity.ActivityTraceFlags = flags;
+        activity.Start();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(JobTracing.Format(activity.Context), Is.EqualTo(activity.Id));
+            Assert.That(JobTracing.Format(default), Is.Null);
+        });
+    }
+
+    [Test]
+    public void CurrentActivityContext_FitsTheTraceStateAsTheStoredFormDoes()
+    {
+        using var activity = new Activity("state");
+        activity.SetIdFormat(ActivityIdFormat.W3C);
+        activity.TraceStateString = string.Join(",", Enumerable.Range(0, 100).Select(i => $"k{i}=v{i}"));
+        activity.Start();
+
+        var context = JobTracing.CurrentActivityContext();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(context.TraceId, Is.EqualTo(activity.TraceId));
+            Assert.That(context.SpanId, Is.EqualTo(activity.SpanId));
+            Assert.That(context.TraceState, Is.EqualTo(JobTracing.FitTraceState(activity.TraceStateString)));
+            Assert.That(JobTracing.CurrentContext(), Is.EqualTo((activity.Id, context.TraceState)));
+        });
+    }
+
     [Test]
     public async Task Maintenance_RescuesLapsedLease_CountsRescued()
     {
