@@ -17,12 +17,14 @@ internal sealed class BenchTelemetry : IDisposable
     private long _spanCount;
     private long _measurementCount;
 
-    private BenchTelemetry()
+    private BenchTelemetry(bool sampleSpans)
     {
+        // Not sampling still listens: every span is asked for and declined, as by a tracer whose sampler drops it.
+        var sampling = sampleSpans ? ActivitySamplingResult.AllDataAndRecorded : ActivitySamplingResult.None;
         _spans = new ActivityListener
         {
             ShouldListenTo = source => source.Name == JobRunnersTelemetry.Name,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => sampling,
             ActivityStopped = _ => Interlocked.Increment(ref _spanCount),
         };
         ActivitySource.AddActivityListener(_spans);
@@ -43,7 +45,10 @@ internal sealed class BenchTelemetry : IDisposable
     }
 
     /// <summary>Starts listening; null when <paramref name="on"/> is false.</summary>
-    public static BenchTelemetry? StartIf(bool on) => on ? new BenchTelemetry() : null;
+    public static BenchTelemetry? StartIf(bool on) => on ? new BenchTelemetry(sampleSpans: true) : null;
+
+    /// <summary>Starts listening: every metric collected, and every span sampled or, with <paramref name="sampleSpans"/> false, declined.</summary>
+    public static BenchTelemetry Start(bool sampleSpans) => new(sampleSpans);
 
     /// <summary>What was seen, for the console.</summary>
     public string Summary => $"{Interlocked.Read(ref _spanCount):N0} spans, {Interlocked.Read(ref _measurementCount):N0} measurements";

@@ -5,6 +5,7 @@ using Coravel.Queuing.Interfaces;
 using Hangfire;
 using Hangfire.InMemory;
 using JobRunners.Benchmarks.EndToEnd;
+using JobRunners.Benchmarks.Harness;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -25,6 +26,7 @@ public class InProcessDispatchBenchmarks
     private const int Capacity = 10_000;
 
     private IHost? _host;
+    private BenchTelemetry? _telemetry;
     private IJobRunner? _runner;
     private Channel<(long, object?)>? _channel;
     private CancellationTokenSource? _drain;
@@ -41,6 +43,22 @@ public class InProcessDispatchBenchmarks
         _host = InProcessHosts.Build(ConnectionString, Capacity);
         await _host.StartAsync();
         _runner = _host.Services.GetRequiredService<IJobRunner>();
+    }
+
+    // The same dispatch with a listener collecting every JobRunners metric and every span sampled, or every span
+    // declined (metrics only): the cost of telemetry measured in the same run as the figure without it.
+    [GlobalSetup(Target = nameof(JobRunnersInProcessTraced))]
+    public Task SetupJobRunnersTraced()
+    {
+        _telemetry = BenchTelemetry.Start(sampleSpans: true);
+        return SetupJobRunners();
+    }
+
+    [GlobalSetup(Target = nameof(JobRunnersInProcessMetrics))]
+    public Task SetupJobRunnersMetrics()
+    {
+        _telemetry = BenchTelemetry.Start(sampleSpans: false);
+        return SetupJobRunners();
     }
 
     [GlobalSetup(Target = nameof(BareChannel))]
@@ -84,6 +102,12 @@ public class InProcessDispatchBenchmarks
     [Benchmark(Description = "jobrunners-inprocess")]
     public ValueTask JobRunnersInProcess() => _runner!.DispatchTaskAsync(JobRunnersHost.TaskName, Payload);
 
+    [Benchmark(Description = "jobrunners-inprocess+traces")]
+    public ValueTask JobRunnersInProcessTraced() => _runner!.DispatchTaskAsync(JobRunnersHost.TaskName, Payload);
+
+    [Benchmark(Description = "jobrunners-inprocess+metrics")]
+    public ValueTask JobRunnersInProcessMetrics() => _runner!.DispatchTaskAsync(JobRunnersHost.TaskName, Payload);
+
     [Benchmark(Description = "bare-channel")]
     public ValueTask BareChannel() => _channel!.Writer.WriteAsync((0, Payload));
 
@@ -116,5 +140,8 @@ public class InProcessDispatchBenchmarks
             await _host.StopAsync();
             _host.Dispose();
         }
+
+        _telemetry?.Dispose();
+        _telemetry = null;
     }
 }

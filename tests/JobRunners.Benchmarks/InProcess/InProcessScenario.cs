@@ -51,6 +51,7 @@ internal sealed class InProcessScenario
         for (var rep = 1; rep <= _settings.Repetitions; rep++)
         {
             var summary = BenchmarkRunner.Run<InProcessDispatchBenchmarks>(config);
+            var medians = new Dictionary<string, double>();
             foreach (var report in summary.Reports)
             {
                 var name = report.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo.Trim('\'');
@@ -64,7 +65,17 @@ internal sealed class InProcessScenario
                 _results.Add(Scenario, name, "ops_per_s", 1e9 / stats.Median);
                 _results.Add(Scenario, name, "ns_per_op", stats.Median);
                 _results.Add(Scenario, name, "bytes_per_op", bytes);
+                medians[name] = stats.Median;
                 Console.WriteLine($"  rep {rep} {name,-22} {1e9 / stats.Median,14:N0} ops/s  {stats.Median,8:N1} ns/op  {bytes,6} B/op (all threads)");
+            }
+
+            // Telemetry's cost as a ratio within one repetition, so the machine's drift between repetitions cancels out.
+            foreach (var name in new[] { "jobrunners-inprocess+traces", "jobrunners-inprocess+metrics" })
+            {
+                if (medians.TryGetValue(name, out var observed) && medians.TryGetValue("jobrunners-inprocess", out var plain))
+                {
+                    _results.Add(Scenario, name, "ratio_to_plain", observed / plain);
+                }
             }
 
             foreach (var (name, bytes, nanoseconds) in await ProducerOnly.MeasureAsync(_pg.ConnectionString))

@@ -105,6 +105,14 @@ internal static class Targets
                   $"with no consumer one dispatch costs {M(s3, "jobrunners-inprocess", "producer_ns_per_op")} ns, of which `PrepareTask` {M(s3, "jobrunners-prepare-only", "producer_ns_per_op")} ns, against the channel write's {M(s3, "bare-channel", "producer_ns_per_op")} ns; " +
                   $"{M(s3, "jobrunners-inprocess", "caller_bytes_per_op")} B per call on the calling thread against {M(s3, "bare-channel", "caller_bytes_per_op")} B"));
 
+        // S3 with telemetry: the same dispatch in the same run, with a listener collecting every metric and sampling every span or none.
+        // The ratios are taken within each repetition, then the median over repetitions.
+        var traced = results.MedianOf(s3, "jobrunners-inprocess+traces", "ratio_to_plain");
+        var metered = results.MedianOf(s3, "jobrunners-inprocess+metrics", "ratio_to_plain");
+        list.Add(Ratio("S3", "in-process task, metrics collected and spans declined vs nothing listening", "<= 1.05x", metered, r => r <= 1.05,
+            $"{{0}}x ({M(s3, "jobrunners-inprocess+metrics", "ns_per_op")} against {Fmt(task)} ns per call; every span sampled too: {traced:0.00}x, {M(s3, "jobrunners-inprocess+traces", "ns_per_op")} ns)",
+            () => "the metrics recorded per task: dispatched, outcome and duration"));
+
         // S6
         const string idleGoal = "idle worker statements/s";
         var idle = results.Find(IdleWorkerScenario.Scenario, ours, "statements_per_s");
