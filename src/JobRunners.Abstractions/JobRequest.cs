@@ -33,6 +33,9 @@ public sealed record JobRequest
     /// <summary>Attempts started so far (a claim counts as an attempt).</summary>
     public int Attempts { get; init; }
 
+    /// <summary>How many times an operator queued the job again after it failed or was cancelled (each time with fresh attempts).</summary>
+    public int Retries { get; init; }
+
     /// <summary>Attempts allowed before the job fails for good.</summary>
     public int MaxAttempts { get; init; }
 

@@ -1,6 +1,10 @@
-namespace JobRunners.Extensibility;
+namespace JobRunners;
 
-/// <summary>A filter for <see cref="IJobStore.ListAsync"/>.</summary>
+/// <summary>
+/// A filter over job rows, newest first, for <see cref="IJobMonitor.QueryAsync"/>. Paging is by keyset: pass the
+/// previous page's <see cref="JobPage.NextBeforeId"/> as <see cref="BeforeId"/>, so a deep page costs what the
+/// first one does.
+/// </summary>
 public sealed record JobQuery
 {
     /// <summary>Only rows in this status.</summary>
@@ -11,6 +15,12 @@ public sealed record JobQuery
 
     /// <summary>Only rows of this queue.</summary>
     public string? QueueName { get; init; }
+
+    /// <summary>Only rows written at or after this time (UTC).</summary>
+    public DateTimeOffset? CreatedFrom { get; init; }
+
+    /// <summary>Only rows written before this time (UTC).</summary>
+    public DateTimeOffset? CreatedBefore { get; init; }
 
     /// <summary>Only rows with an id below this (paging, newest first).</summary>
     public long? BeforeId { get; init; }
