@@ -2,11 +2,12 @@
 # The benchmark command: JobRunners side by side with Hangfire, Quartz, Coravel and hand-written SQL floors,
 # interleaved in one run, on a PostgreSQL of its own.
 #
-#   scripts/bench.sh [--quick] [--only S1,S2,...] [--n N] [--peer-n N] [--workers 8,32,128] [--reps R] [--single-n N] [--no-cloud] [--telemetry on|off]
+#   scripts/bench.sh [--quick] [--only S1,S2,...] [--n N] [--peer-n N] [--workers 8,32,128] [--reps R] [--single-n N] [--no-cloud] [--telemetry on|off] [--monitor-rows N]
 #   scripts/bench.sh --render-only [--quick] rewrite the report from the last (quick) run's saved results
 #
 # Scenarios: S1 end-to-end tracked jobs, S2 dispatch latency, S3 in-process dispatch, S4 claim latency as the queue
-# grows, S5 cloud dispatch overhead, S6 statements per second of an idle worker process (default intervals).
+# grows, S5 cloud dispatch overhead, S6 statements per second of an idle worker process (default intervals), S7 monitoring API and dashboard response
+# times on a large job table (--monitor-rows N; default 1,000,000, quick 200,000).
 # --quick: 3 repetitions, small N, W=8 only, S6 window 30 s; writes .tmp/bench/benchmarks-quick.md.
 # The full run (5 repetitions, W = 2, 8, 32, 128, S6 window 120 s) writes docs/benchmarks.md. --n / --peer-n set the
 # jobs per S1 run for JobRunners and the floor / for Hangfire and Quartz (full: 3,000 / 250; quick: 200 / 40);

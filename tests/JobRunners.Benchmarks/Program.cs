@@ -7,6 +7,7 @@ using JobRunners.Benchmarks.Harness;
 using JobRunners.Benchmarks.Idle;
 using JobRunners.Benchmarks.InProcess;
 using JobRunners.Benchmarks.Latency;
+using JobRunners.Benchmarks.Monitoring;
 using JobRunners.Benchmarks.Report;
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -51,6 +52,7 @@ var scenarios = new (string Id, string Title, Func<Task> Run)[]
     ("S4", "claim latency as the queue grows", () => new GrowthScenario(settings, pg, results).RunAsync()),
     ("S5", "cloud dispatch overhead", () => new CloudScenario(settings, pg, results).RunAsync()),
     ("S6", "idle worker: statements per second", () => new IdleWorkerScenario(settings, pg, results).RunAsync()),
+    ("S7", "monitoring a large job table", () => new MonitoringScenario(settings, pg, results).RunAsync()),
 };
 
 var durations = new Dictionary<string, TimeSpan>();

@@ -35,6 +35,12 @@ internal sealed record BenchSettings
 
     public required int CloudCalls { get; init; }
 
+    /// <summary>Scenario 7: rows in the job table (<c>--monitor-rows</c>).</summary>
+    public required int MonitorRows { get; init; }
+
+    /// <summary>Scenario 7: calls per probe per repetition.</summary>
+    public required int MonitorCalls { get; init; }
+
     public required TimeSpan InProcessIteration { get; init; }
 
     /// <summary>Scenario 6: how long the idle worker's statements are counted.</summary>
@@ -48,7 +54,7 @@ internal sealed record BenchSettings
 
     public required string RepoRoot { get; init; }
 
-    /// <summary>Scenarios to run (S1..S6); empty for all.</summary>
+    /// <summary>Scenarios to run (S1..S7); empty for all.</summary>
     public IReadOnlySet<string> Only { get; init; } = new HashSet<string>();
 
     /// <summary>
@@ -82,14 +88,14 @@ internal sealed record BenchSettings
             ? new BenchSettings
             {
                 Quick = true, Repetitions = IntArg(args, "--reps") ?? 3, E2eJobs = IntArg(args, "--n") ?? 200, E2ePeerJobs = IntArg(args, "--peer-n") ?? 40, E2eSingleJobs = IntArg(args, "--single-n"), Workers = IntsArg(args, "--workers") ?? [8],
-                LatencyCalls = 300, GrowthSmall = 10_000, GrowthLarge = 100_000, GrowthClaims = 100, CloudCalls = 40,
+                LatencyCalls = 300, GrowthSmall = 10_000, GrowthLarge = 100_000, GrowthClaims = 100, CloudCalls = 40, MonitorRows = IntArg(args, "--monitor-rows") ?? 200_000, MonitorCalls = 20,
                 InProcessIteration = TimeSpan.FromMilliseconds(50), IdleWindow = TimeSpan.FromSeconds(30),
                 Postgres = postgres, SqsUrl = sqs, Azurite = azurite, RepoRoot = repo, Only = only, Telemetry = telemetry,
             }
             : new BenchSettings
             {
                 Quick = false, Repetitions = IntArg(args, "--reps") ?? 5, E2eJobs = IntArg(args, "--n") ?? 3_000, E2ePeerJobs = IntArg(args, "--peer-n") ?? 250, E2eSingleJobs = IntArg(args, "--single-n"), Workers = IntsArg(args, "--workers") ?? [2, 8, 32, 128],
-                LatencyCalls = 2_000, GrowthSmall = 10_000, GrowthLarge = 1_000_000, GrowthClaims = 500, CloudCalls = 300,
+                LatencyCalls = 2_000, GrowthSmall = 10_000, GrowthLarge = 1_000_000, GrowthClaims = 500, CloudCalls = 300, MonitorRows = IntArg(args, "--monitor-rows") ?? 1_000_000, MonitorCalls = 50,
                 InProcessIteration = TimeSpan.FromMilliseconds(250), IdleWindow = TimeSpan.FromSeconds(120),
                 Postgres = postgres, SqsUrl = sqs, Azurite = azurite, RepoRoot = repo, Only = only, Telemetry = telemetry,
             };

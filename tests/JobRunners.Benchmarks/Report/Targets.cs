@@ -6,6 +6,7 @@ using JobRunners.Benchmarks.Harness;
 using JobRunners.Benchmarks.Idle;
 using JobRunners.Benchmarks.InProcess;
 using JobRunners.Benchmarks.Latency;
+using JobRunners.Benchmarks.Monitoring;
 
 namespace JobRunners.Benchmarks.Report;
 
@@ -131,6 +132,18 @@ internal static class Targets
             : Judge("S4", growthGoal + $" ({path.System})", "<= 1.5x", $"{Fmt(path.Median)}x ({M($"{GrowthScenario.Prefix}.{large}", path.System, "p50_us")} against {M($"{GrowthScenario.Prefix}.{small}", path.System, "p50_us")} µs)", path.Median <= 1.5,
                 () => $"p99 {M($"{GrowthScenario.Prefix}.{large}", path.System, "p99_us")} µs at {large} against {M($"{GrowthScenario.Prefix}.{small}", path.System, "p99_us")} µs at {small}; the floor's claim: {M($"{GrowthScenario.Prefix}.ratio", "floor-sql-claim", path.Metric)}x"));
 
+        // S7
+        var listed = MonitorFigure(results, "list-failed");
+        list.Add(listed is null
+            ? NotMeasured("S7", MonitoringTargets.List, "< 100 ms")
+            : Judge("S7", MonitoringTargets.List + $" ({listed.System})", "< 100 ms", $"{Fmt(listed.Median)} ms", listed.Median < 100,
+                () => MonitoringTargets.Slowest(results, "list")));
+        var counted = MonitorFigure(results, "stats");
+        list.Add(counted is null
+            ? NotMeasured("S7", MonitoringTargets.Counts, "< 250 ms")
+            : Judge("S7", MonitoringTargets.Counts + $" ({counted.System})", "< 250 ms", $"{Fmt(counted.Median)} ms", counted.Median < 250,
+                () => MonitoringTargets.Slowest(results, "stats")));
+
         // S5 (unchanged targets)
         foreach (var (cloud, system) in new[] { ("sqs", "jobrunners-aws-sqs"), ("azure", "jobrunners-azure-queue") })
         {
@@ -149,6 +162,11 @@ internal static class Targets
 
         return list;
     }
+
+    /// <summary>S7's figure for a probe: the dashboard page when it was measured, else the API call.</summary>
+    private static Figure? MonitorFigure(ResultSet results, string probe) =>
+        results.Find($"{MonitoringScenario.Scenario}.{probe}", MonitoringScenario.PageSystem, "p50_ms")
+        ?? results.Find($"{MonitoringScenario.Scenario}.{probe}", MonitoringScenario.ApiSystem, "p50_ms");
 
     /// <summary>Which side set the pace of a batch run: the producer's enqueue or the drain side; from the run's own figures.</summary>
     public static string Pace(ResultSet results, EndToEndBest run)
