@@ -9,7 +9,8 @@ internal sealed class PostgreSqlJobRow
         max_attempts AS MaxAttempts, priority AS Priority, run_at AS RunAt, unique_key AS UniqueKey,
         locks_queue AS LocksQueue, assigned AS Assigned, locked_by AS LockedBy, locked_until AS LockedUntil,
         runner AS Runner, dispatched_at AS DispatchedAt, created_at AS CreatedAt, updated_at AS UpdatedAt,
-        started_at AS StartedAt, finished_at AS FinishedAt, trace_parent AS TraceParent, trace_state AS TraceState
+        started_at AS StartedAt, finished_at AS FinishedAt, trace_parent AS TraceParent, trace_state AS TraceState,
+        retries AS Retries
         """;
 
     public long Id { get; set; }
@@ -37,6 +38,7 @@ internal sealed class PostgreSqlJobRow
     public DateTime? FinishedAt { get; set; }
     public string? TraceParent { get; set; }
     public string? TraceState { get; set; }
+    public int Retries { get; set; }
 
     /// <summary>Set by the maintenance sweep only: true for a row it rescued, false for an undispatched one.</summary>
     public bool Rescued { get; set; }
@@ -68,6 +70,7 @@ internal sealed class PostgreSqlJobRow
         FinishedAt = Utc(FinishedAt),
         TraceParent = TraceParent,
         TraceState = TraceState,
+        Retries = Retries,
     };
 
     // Npgsql reads timestamptz as a UTC DateTime.

@@ -12,6 +12,7 @@ public sealed partial class PostgreSqlJobStore : IJobStore, IAsyncDisposable, ID
     private readonly PostgreSqlDatabase _db;
     private readonly TimeProvider _timeProvider;
     private readonly PostgreSqlSql _sql;
+    private readonly PostgreSqlMonitorSql _monitorSql;
 
     /// <summary>Creates the store and its connection pool. Nothing is opened until the first call.</summary>
     /// <param name="options">The connection string and schema.</param>
@@ -43,6 +44,7 @@ public sealed partial class PostgreSqlJobStore : IJobStore, IAsyncDisposable, ID
         LeasesOnDatabaseClock = leaseClock == PostgreSqlLeaseClock.Database
             || (leaseClock == PostgreSqlLeaseClock.Auto && ReferenceEquals(timeProvider, TimeProvider.System));
         _sql = new PostgreSqlSql(db.QuotedSchema, LeasesOnDatabaseClock);
+        _monitorSql = new PostgreSqlMonitorSql(_sql.Table);
     }
 
     /// <inheritdoc />

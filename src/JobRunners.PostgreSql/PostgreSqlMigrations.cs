@@ -110,5 +110,15 @@ internal static class PostgreSqlMigrations
         new(6, "Trace context on job_request", """
             ALTER TABLE {schema}.job_request ADD COLUMN IF NOT EXISTS trace_parent text, ADD COLUMN IF NOT EXISTS trace_state text;
             """),
+
+        // Operating jobs: how often an operator retried a row (a constant default: the table is not rewritten), and
+        // the indexes an operator's pages and counts need on a large table: a status filter's keyset pages, a type
+        // and status filter's pages and the counts by type and status (index-only), a creation-time filter.
+        new(7, "Operator retries and monitoring indexes", """
+            ALTER TABLE {schema}.job_request ADD COLUMN IF NOT EXISTS retries integer NOT NULL DEFAULT 0;
+            CREATE INDEX IF NOT EXISTS ix_job_request_status_id ON {schema}.job_request (status, id);
+            CREATE INDEX IF NOT EXISTS ix_job_request_type_status_id ON {schema}.job_request (job_type, status, id);
+            CREATE INDEX IF NOT EXISTS ix_job_request_created ON {schema}.job_request (created_at);
+            """),
     ];
 }

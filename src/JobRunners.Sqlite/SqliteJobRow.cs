@@ -9,7 +9,8 @@ internal sealed class SqliteJobRow
         max_attempts AS MaxAttempts, priority AS Priority, run_at AS RunAt, unique_key AS UniqueKey,
         locks_queue AS LocksQueue, assigned AS Assigned, locked_by AS LockedBy, locked_until AS LockedUntil,
         runner AS Runner, dispatched_at AS DispatchedAt, created_at AS CreatedAt, updated_at AS UpdatedAt,
-        started_at AS StartedAt, finished_at AS FinishedAt, trace_parent AS TraceParent, trace_state AS TraceState
+        started_at AS StartedAt, finished_at AS FinishedAt, trace_parent AS TraceParent, trace_state AS TraceState,
+        retries AS Retries
         """;
 
     public long Id { get; set; }
@@ -37,6 +38,7 @@ internal sealed class SqliteJobRow
     public long? FinishedAt { get; set; }
     public string? TraceParent { get; set; }
     public string? TraceState { get; set; }
+    public long Retries { get; set; }
 
     public JobRequest ToJobRequest() => new()
     {
@@ -65,5 +67,6 @@ internal sealed class SqliteJobRow
         FinishedAt = UnixTime.FromMilliseconds(FinishedAt),
         TraceParent = TraceParent,
         TraceState = TraceState,
+        Retries = (int)Retries,
     };
 }

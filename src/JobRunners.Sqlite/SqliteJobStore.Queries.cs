@@ -27,13 +27,26 @@ public sealed partial class SqliteJobStore
             sql.Append(" AND queue_name = @QueueName");
         }
 
+        if (query.CreatedFrom is not null)
+        {
+            sql.Append(" AND created_at >= @CreatedFrom");
+        }
+
+        if (query.CreatedBefore is not null)
+        {
+            sql.Append(" AND created_at < @CreatedBefore");
+        }
+
         if (query.BeforeId is not null)
         {
             sql.Append(" AND id < @BeforeId");
         }
 
         sql.Append(" ORDER BY id DESC LIMIT @Limit");
-        var parameters = new { Status = query.Status?.ToStoredValue(), query.JobType, query.QueueName, query.BeforeId, query.Limit };
+        var parameters = new
+        {
+            Status = query.Status?.ToStoredValue(), query.JobType, query.QueueName, CreatedFrom = UnixTime.ToMilliseconds(query.CreatedFrom), CreatedBefore = UnixTime.ToMilliseconds(query.CreatedBefore), query.BeforeId, query.Limit,
+        };
         return QueryAsync(sql.ToString(), parameters, cancellationToken);
     }
 

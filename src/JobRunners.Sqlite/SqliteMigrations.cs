@@ -105,5 +105,15 @@ internal static class SqliteMigrations
             ALTER TABLE job_request ADD COLUMN trace_parent TEXT;
             ALTER TABLE job_request ADD COLUMN trace_state TEXT;
             """),
+
+        // Operating jobs: how often an operator retried a row, and the indexes an operator's pages and counts need:
+        // a status filter's keyset pages, a type and status filter's pages and the counts by type and status, a
+        // creation-time filter. Version 7 in both stores.
+        new(7, "Operator retries and monitoring indexes", """
+            ALTER TABLE job_request ADD COLUMN retries INTEGER NOT NULL DEFAULT 0;
+            CREATE INDEX ix_job_request_status_id ON job_request (status, id);
+            CREATE INDEX ix_job_request_type_status_id ON job_request (job_type, status, id);
+            CREATE INDEX ix_job_request_created ON job_request (created_at);
+            """),
     ];
 }

@@ -7,7 +7,7 @@ namespace JobRunners.Extensibility;
 /// worker that lost its lease cannot overwrite the row. Implementations take the current time from a
 /// <see cref="TimeProvider"/>.
 /// </summary>
-public interface IJobStore
+public partial interface IJobStore
 {
     /// <summary>The store's kind, such as <c>sqlite</c> or <c>postgres</c>.</summary>
     string Name { get; }

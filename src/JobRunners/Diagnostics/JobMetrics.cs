@@ -19,6 +19,8 @@ internal static class JobMetrics
     public static readonly Counter<long> Rescued = Meter.CreateCounter<long>("jobrunners.jobs.rescued", "{job}", "Running rows whose lease lapsed, rescued by maintenance.");
     public static readonly Counter<long> Resent = Meter.CreateCounter<long>("jobrunners.jobs.resent", "{job}", "Rows the outbox handed to the runner again (never accepted, or rescued).");
 
+    public static readonly Counter<long> OperatorActions = Meter.CreateCounter<long>("jobrunners.operator.actions", "{job}", "Jobs an operator cancelled, retried, ran now, deleted or purged (IJobMonitor, the CLI, the dashboard).");
+
     public static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("jobrunners.job.duration", "s", "How long an attempt's handler ran.");
     public static readonly Histogram<double> QueueWait = Meter.CreateHistogram<double>("jobrunners.job.queue_wait", "s", "How long a job waited from its due time until an attempt started.");
 
@@ -30,6 +32,21 @@ internal static class JobMetrics
         }
 
         counter.Add(count, Tags(jobType, queue, runner));
+    }
+
+    /// <summary>Counts an operator's action on <paramref name="count"/> jobs, tagged with the action and its outcome.</summary>
+    public static void CountOperatorAction(string action, JobActionOutcome outcome, long count = 1)
+    {
+        if (!OperatorActions.Enabled || count == 0)
+        {
+            return;
+        }
+
+        OperatorActions.Add(count, new TagList
+        {
+            { TelemetryTags.OperatorAction, action },
+            { TelemetryTags.ActionOutcome, outcome switch { JobActionOutcome.Done => "done", JobActionOutcome.NotFound => "not_found", _ => "not_allowed" } },
+        });
     }
 
     /// <summary>Counts an attempt's outcome (succeeded, failed, retried, cancelled; others are not counted).</summary>

@@ -14,4 +14,6 @@ internal static class TelemetryTags
     public const string Attempt = "jobrunners.job.attempt";
     public const string Runner = "jobrunners.runner";
     public const string Outcome = "jobrunners.job.outcome";
+    public const string OperatorAction = "jobrunners.operator.action";
+    public const string ActionOutcome = "jobrunners.operator.outcome";
 }

@@ -112,6 +112,11 @@ public static class JobRunnersServiceCollectionExtensions
             return check.FullyConfigured ? dispatcher : throw new RunnerNotConfiguredException(check);
         });
         services.TryAddSingleton<IJobRunner>(sp => sp.GetRequiredService<JobDispatcher>());
+        services.TryAddSingleton<IJobMonitor>(sp => new Monitoring.JobMonitor(
+            sp.GetRequiredService<IJobStore>(),
+            sp.GetRequiredService<JobDispatcher>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<Monitoring.JobMonitor>>()));
 
         // Startup runs before the runners' hosted services (added by the runners after this) so migrations and
         // checks come first.

@@ -70,4 +70,22 @@ internal static class StoreArguments
     };
 
     public static void ValidateLimit(int limit) => ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+
+    /// <summary>Only failed and cancelled rows are retried by an operator.</summary>
+    public static void ValidateRetryStatus(JobStatus status)
+    {
+        if (status is not (JobStatus.Failed or JobStatus.Cancelled))
+        {
+            throw new ArgumentException($"Only failed or cancelled jobs are retried, not {status.ToStoredValue()} ones: give failed or cancelled.", nameof(status));
+        }
+    }
+
+    /// <summary>Only finished rows are deleted by an operator.</summary>
+    public static void ValidateFinishedStatus(JobStatus status)
+    {
+        if (!status.IsFinal())
+        {
+            throw new ArgumentException($"Only finished jobs are purged, not {status.ToStoredValue()} ones: give succeeded, failed or cancelled.", nameof(status));
+        }
+    }
 }
