@@ -40,6 +40,12 @@ public static class ProbeHandlers
     /// <summary>A job that records the trace current in each attempt and fails until its attempt reaches the payload's count.</summary>
     public const string TracedJob = "kit.traced";
 
+    /// <summary>A job that runs until its <see cref="CancellationToken"/> fires, then records that it stopped.</summary>
+    public const string HoldsUntilCancelledJob = "kit.holds-until-cancelled";
+
+    /// <summary>A job that fails every attempt until an operator retried it (<see cref="JobRequest.Retries"/> above 0), then succeeds.</summary>
+    public const string FailsUntilRetriedJob = "kit.fails-until-retried";
+
     /// <summary>A task that records the trace current in its run.</summary>
     public const string TracedTask = "kit.traced-task";
 
@@ -104,12 +110,42 @@ public static class ProbeHandlers
 
                 context.SetResult($"ok {p.Key}");
             })
+            .AddJob<ProbePayload>(HoldsUntilCancelledJob, async (p, _, ct) =>
+            {
+                Probes.Ran(p.Key);
+                Probes.Hold(p.Key);
+                try
+                {
+                    await Task.Delay(Timeout.InfiniteTimeSpan, ct).ConfigureAwait(false);
+                }
+                finally
+                {
+                    Probes.Stop(p.Key);
+                }
+            })
+            .AddJob<ProbePayload, FailsUntilRetriedHandler>(FailsUntilRetriedJob, o => o.Retry = new RetryPolicy { MaxAttempts = 1 })
             .AddJob<ProbePayload, ProgressProbeHandler>(ProgressJob)
             .AddJob<ProbePayload>(ParentJob, async (p, context, ct) =>
             {
                 var child = await context.Runner.DispatchJobAsync(OkJob, new ProbePayload(p.Key + ".child"), cancellationToken: ct).ConfigureAwait(false);
                 context.SetResult(child.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
             });
+    }
+
+    /// <summary>Fails until its row says an operator retried it.</summary>
+    internal sealed class FailsUntilRetriedHandler(IJobStore store) : IJobHandler<ProbePayload>
+    {
+        public async ValueTask HandleAsync(ProbePayload payload, IJobContext context, CancellationToken cancellationToken)
+        {
+            Probes.Ran(payload.Key);
+            var row = await store.GetAsync(context.JobId, cancellationToken).ConfigureAwait(false);
+            if (row is not { Retries: > 0 })
+            {
+                throw new InvalidOperationException($"probe job {payload.Key} fails until an operator retries it");
+            }
+
+            context.SetResult($"ok after {row.Retries} retry");
+        }
     }
 
     /// <summary>Reports progress, then reads its own row back from the store so the test can see it mid-run.</summary>
