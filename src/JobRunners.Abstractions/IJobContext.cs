@@ -15,6 +15,9 @@ public interface IJobContext : ITaskContext
     /// <summary>Attempts allowed in all.</summary>
     int MaxAttempts { get; }
 
+    /// <summary>How many times an operator queued this job again after it failed or was cancelled (0 for none).</summary>
+    int Retries { get; }
+
     /// <summary>Writes progress (0-100) and, optionally, a message to the row, where anyone can read it.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The percentage is outside 0-100.</exception>
     ValueTask ReportProgressAsync(int percent, string? message = null, CancellationToken cancellationToken = default);

@@ -17,6 +17,7 @@ var root = new RootCommand("jobrunners: run, inspect and operate JobRunners back
     DoctorCommand.Create(set),
     DispatchCommand.Create(set),
     JobsCommand.Create(set),
+    StatsCommand.Create(set),
     SchedulesCommand.Create(set),
     WorkerCommand.Create(set),
     LambdaCommand.Create(set),

@@ -81,7 +81,7 @@ internal static class DispatchCommand
         return command;
     }
 
-    private static async Task<JobRequest> WaitForFinalAsync(JobRunners.Extensibility.IJobStore store, JobRequest row, CancellationToken cancellationToken)
+    internal static async Task<JobRequest> WaitForFinalAsync(JobRunners.Extensibility.IJobStore store, JobRequest row, CancellationToken cancellationToken)
     {
         while (!row.Status.IsFinal())
         {

@@ -51,9 +51,17 @@ internal static class DemoJobs
                 context.SetResult($"synced {p.Warehouse} on attempt {context.Attempt}");
                 return ValueTask.CompletedTask;
             }, o => o.Retry = quickRetry)
-            .AddJob<ChargeCardPayload>(ChargeCard, (p, _, _) =>
-                throw new InvalidOperationException($"card ending {p.CardLast4} was declined for {p.Amount.ToString("0.00", CultureInfo.InvariantCulture)}"),
-                o => o.Retry = quickRetry)
+            .AddJob<ChargeCardPayload>(ChargeCard, (p, context, _) =>
+            {
+                // Declined until an operator retries the job (`jobrunners jobs retry ID`, or the dashboard's button).
+                if (context.Retries == 0)
+                {
+                    throw new InvalidOperationException($"card ending {p.CardLast4} was declined for {p.Amount.ToString("0.00", CultureInfo.InvariantCulture)}");
+                }
+
+                context.SetResult($"charged {p.Amount.ToString("0.00", CultureInfo.InvariantCulture)} to the card ending {p.CardLast4} after an operator's retry");
+                return ValueTask.CompletedTask;
+            }, o => o.Retry = quickRetry)
             .AddJob<NightlyReportPayload>(NightlyReport, async (p, context, ct) =>
             {
                 var followUp = await context.Runner.DispatchJobAsync(Greet, new GreetPayload($"report {p.Day}"), cancellationToken: ct).ConfigureAwait(false);

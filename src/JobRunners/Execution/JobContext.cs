@@ -15,6 +15,7 @@ internal sealed class JobContext : TaskContext, IJobContext
         QueueName = job.QueueName;
         Attempt = job.Attempts;
         MaxAttempts = job.MaxAttempts;
+        Retries = job.Retries;
         _store = store;
         _workerId = workerId;
         _lease = lease;
@@ -27,6 +28,8 @@ internal sealed class JobContext : TaskContext, IJobContext
     public int Attempt { get; }
 
     public int MaxAttempts { get; }
+
+    public int Retries { get; }
 
     public string? Result { get; private set; }
 
