@@ -423,11 +423,13 @@ cmd_clean() {
     say "removed $STATE"
 }
 
-# Installs what is missing: postgresql-15 and curl (apt), config/node_modules (npm ci).
+# Installs what is missing: postgresql-15, curl and chromium (apt; the dashboard's browser tests drive Debian's
+# chromium through Microsoft.Playwright, which cannot download a browser here), config/node_modules (npm ci).
 cmd_install() {
     local apt_packages=()
     [[ -x "$PG_BIN/pg_ctl" ]] || apt_packages+=(postgresql-15)
     command -v curl >/dev/null || apt_packages+=(curl)
+    [[ -x "${JOBRUNNERS_CHROMIUM:-/usr/bin/chromium}" ]] || apt_packages+=(chromium)
     if ((${#apt_packages[@]})); then
         local sudo=()
         is_root || sudo=(sudo -n)

@@ -3,7 +3,7 @@
 #
 #   scripts/test.sh [dotnet test args...]      e.g. scripts/test.sh --filter "FullyQualifiedName~Sqs"
 #
-# 1. install what is missing (postgresql-15 via apt, config/node_modules via npm ci)
+# 1. install what is missing (postgresql-15 and chromium via apt, config/node_modules via npm ci)
 # 2. start the local services (scripts/services.sh) and stop them again on exit, failure or Ctrl-C
 # 3. dotnet test $JOBRUNNERS_TEST_TARGET (default JobRunners.sln) -c Release with a TRX logger
 # 4. print the phase timings, then as the last line "N passed, N failed[, N skipped]"

@@ -12,6 +12,17 @@ internal static class CliHost
     public static IHost Build(IConfiguration configuration, LogLevel logLevel, bool worker = false)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        Configure(builder, configuration, logLevel, worker);
+        var host = builder.Build();
+
+        // The runner is chosen when first needed; choose it now, so a wrong JOB_RUNNER is one line, before anything starts.
+        host.Services.GetRequiredService<SelectedRunner>();
+        return host;
+    }
+
+    /// <summary>What every CLI host has: the settings, console logging at <paramref name="logLevel"/>, every runner, the demo jobs, the health checks.</summary>
+    public static void Configure(IHostApplicationBuilder builder, IConfiguration configuration, LogLevel logLevel, bool worker = false)
+    {
         builder.Configuration.AddConfiguration(configuration);
         builder.Logging.ClearProviders();
         if (logLevel != LogLevel.None)
@@ -34,10 +45,5 @@ internal static class CliHost
             }
         });
         builder.Services.AddHealthChecks().AddJobRunners();
-        var host = builder.Build();
-
-        // The runner is chosen when first needed; choose it now, so a wrong JOB_RUNNER is one line, before anything starts.
-        host.Services.GetRequiredService<SelectedRunner>();
-        return host;
     }
 }

@@ -21,6 +21,7 @@ var root = new RootCommand("jobrunners: run, inspect and operate JobRunners back
     SchedulesCommand.Create(set),
     WorkerCommand.Create(set),
     LambdaCommand.Create(set),
+    DashboardCommand.Create(set),
 };
 
 var parsed = root.Parse(args);

@@ -33,6 +33,12 @@ public interface IRecurringJobs
     ValueTask<bool> ResumeAsync(string tag, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Dispatches one run of the schedule's job now, as an operator's extra run: the schedule's next run, its count
+    /// of executions and its paused state are left as they are. Returns the job, or null when no schedule has the tag.
+    /// </summary>
+    ValueTask<JobRequest?> TriggerAsync(string tag, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Deletes the schedule; jobs it already dispatched are not touched. A schedule defined in code with
     /// <c>AddRecurring</c> comes back when a host starts with that registration. False when no schedule has the tag.
     /// </summary>

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+
 namespace JobRunners.Scheduling;
 
 /// <summary>
@@ -12,9 +15,13 @@ internal sealed class RecurringJobs : IRecurringJobs
     private readonly JobRegistry _registry;
     private readonly TimeProvider _time;
     private readonly ScheduleChanges _changes;
+    private readonly IJobRunner _runner;
+    private readonly ILogger<RecurringJobs> _logger;
 
-    public RecurringJobs(IScheduleStore store, JobRegistry registry, TimeProvider time, ScheduleChanges changes)
+    public RecurringJobs(IScheduleStore store, JobRegistry registry, TimeProvider time, ScheduleChanges changes, IJobRunner runner, ILogger<RecurringJobs> logger)
     {
+        _runner = runner;
+        _logger = logger;
         _store = store;
         _registry = registry;
         _time = time;
@@ -40,6 +47,21 @@ internal sealed class RecurringJobs : IRecurringJobs
 
     public ValueTask<bool> ResumeAsync(string tag, CancellationToken cancellationToken = default) =>
         Changed(_store.SetPausedAsync(tag, paused: false, cancellationToken));
+
+    public async ValueTask<JobRequest?> TriggerAsync(string tag, CancellationToken cancellationToken = default)
+    {
+        var schedule = await _store.GetAsync(tag, cancellationToken).ConfigureAwait(false);
+        if (schedule is null)
+        {
+            return null;
+        }
+
+        using var payload = JsonDocument.Parse(schedule.Payload);
+        var options = new DispatchOptions { QueueName = schedule.QueueName, Priority = schedule.Priority, MaxAttempts = schedule.MaxAttempts };
+        var job = await _runner.DispatchJobAsync(schedule.JobType, payload.RootElement.Clone(), options, cancellationToken).ConfigureAwait(false);
+        SchedulingLog.Triggered(_logger, tag, job.Id);
+        return job;
+    }
 
     public ValueTask<bool> DeleteAsync(string tag, CancellationToken cancellationToken = default) =>
         Changed(_store.DeleteAsync(tag, cancellationToken));

@@ -75,4 +75,8 @@ internal static partial class SchedulingLog
     [LoggerMessage(EventId = 4048, EventName = "RunNotDispatchable", Level = LogLevel.Error,
         Message = "Recurring job {Tag}: the run due at {DueAt:O} cannot be dispatched; update the schedule.")]
     public static partial void RunNotDispatchable(ILogger logger, Exception error, string tag, DateTimeOffset dueAt);
+
+    [LoggerMessage(EventId = 4049, EventName = "ScheduleTriggered", Level = LogLevel.Information,
+        Message = "Schedule {Tag} was triggered by an operator: job {JobId} dispatched now; its next run is unchanged.")]
+    public static partial void Triggered(ILogger logger, string tag, long jobId);
 }
