@@ -43,7 +43,7 @@ internal sealed class MonitoringScenario
 
             var monitor = host.Services.GetRequiredService<IJobMonitor>();
             var probes = new List<Probe>(MonitorProbes.Api(monitor, rows));
-            await using var pages = await DashboardProbes.StartAsync(host.Services, rows);
+            await using var pages = await DashboardProbes.StartAsync(_pg.ConnectionString, rows);
             probes.AddRange(pages.Probes);
 
             foreach (var probe in probes)
