@@ -80,6 +80,44 @@ public sealed class DashboardBrowserTests
         Assert.That(final.Retries, Is.EqualTo(1));
     }
 
+    /// <summary>What a newcomer does: `jobrunners demo`, then `jobrunners dashboard`, then retries the declined card job.</summary>
+    [Test]
+    public async Task CliDemoThenDashboard_RetryTheFailedDemoJob_Succeeds()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"jobrunners-dashboard-demo-{Guid.NewGuid():N}.db");
+        string[] settings = [$"JobRunners:Sqlite:Path={path}", "JOB_RUNNER=in-process"];
+        using var demoOutput = new StringWriter();
+        Assert.That(await Cli.Commands.DemoCommand.RunAsync(settings, 60, demoOutput, CancellationToken.None), Is.Zero, demoOutput.ToString());
+        var app = Cli.Commands.DashboardCommand.Build(Cli.CliConfiguration.Build(settings), "http://127.0.0.1:0");
+        await using var disposeApp = app;
+        await app.StartAsync();
+        var address = app.Urls.Single().TrimEnd('/');
+        var page = await NewPageAsync();
+
+        await page.GotoAsync(address);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Failed", Exact = true }).ClickAsync();
+        var row = page.Locator("tbody tr", new() { HasText = "charge-card" });
+        await Assertions.Expect(row).ToContainTextAsync("was declined");
+        await row.GetByRole(AriaRole.Link).First.ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Retry" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Yes, retry" }).ClickAsync();
+
+        await Assertions.Expect(page.Locator("h1 [data-status]")).ToHaveTextAsync("succeeded");
+        await Assertions.Expect(page.Locator("dl")).ToContainTextAsync("after an operator's retry");
+        await app.StopAsync();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            try
+            {
+                File.Delete(path + suffix);
+            }
+            catch (IOException)
+            {
+                // A pooled connection still holds it; the temp directory is cleaned by the OS.
+            }
+        }
+    }
+
     [Test]
     public async Task RunningJob_Cancel_HandlerStopsAndPageSaysCancelled()
     {
