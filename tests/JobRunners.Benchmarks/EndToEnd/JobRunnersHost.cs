@@ -13,14 +13,14 @@ internal static class JobRunnersHost
     public const string JobType = "noop";
     public const string TaskName = "noop-task";
 
-    public static IHost Build(string connectionString, JobRunnersFlavor flavor, int workers, CompletionCounter counter, bool worker = true)
+    public static IHost Build(string connectionString, JobRunnersFlavor flavor, int workers, CompletionCounter counter, bool worker = true, IReadOnlyDictionary<string, string?>? extra = null)
     {
         var settings = new Dictionary<string, string?>
         {
             ["JobRunners:Worker:Enabled"] = worker ? "true" : "false",
             ["JobRunners:MaintenanceInterval"] = "00:01:00",
         };
-        foreach (var (key, value) in flavor.WorkerSettings(workers))
+        foreach (var (key, value) in flavor.WorkerSettings(workers).Concat(extra ?? new Dictionary<string, string?>()))
         {
             settings[key] = value;
         }

@@ -40,6 +40,7 @@ internal sealed class DashboardProbes : IAsyncDisposable
             ["JOB_RUNNER"] = JobRunnersFlavor.Primary.RunnerName,
             ["JobRunners:PostgreSql:Schema"] = JobRunnersHost.Schema,
             ["JobRunners:Worker:Enabled"] = "false",
+            ["JobRunners:Retention"] = MonitoringScenario.KeepHistory["JobRunners:Retention"],
         });
         builder.Services.AddJobRunners(builder.Configuration, jobs =>
         {

@@ -25,7 +25,7 @@ internal static class MonitorFill
         {
             for (var i = 0; i < rows; i++)
             {
-                var created = now - span + (span * i / rows);
+                var created = now - span + TimeSpan.FromTicks(span.Ticks / rows * i);
                 var type = JobType(Skewed(i));
                 var status = StatusOf(i);
                 var finished = status is "succeeded" or "failed" or "cancelled";

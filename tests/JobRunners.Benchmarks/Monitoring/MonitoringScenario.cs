@@ -17,6 +17,9 @@ internal sealed class MonitoringScenario
     public const string ApiSystem = "jobrunners-monitor";
     public const string PageSystem = "jobrunners-dashboard";
 
+    /// <summary>Maintenance must not prune the month of history the scenario reads (the default retention is 7 days).</summary>
+    public static readonly IReadOnlyDictionary<string, string?> KeepHistory = new Dictionary<string, string?> { ["JobRunners:Retention"] = "3650.00:00:00" };
+
     private readonly BenchSettings _settings;
     private readonly PgServer _pg;
     private readonly ResultSet _results;
@@ -32,7 +35,7 @@ internal sealed class MonitoringScenario
     {
         await JobRunnersHost.ResetAsync(_pg.Admin);
         var counter = new CompletionCounter();
-        using var host = JobRunnersHost.Build(_pg.ConnectionString, JobRunnersFlavor.Primary, workers: 1, counter, worker: false);
+        using var host = JobRunnersHost.Build(_pg.ConnectionString, JobRunnersFlavor.Primary, workers: 1, counter, worker: false, extra: KeepHistory);
         await host.StartAsync();
         try
         {
