@@ -51,10 +51,13 @@ internal sealed class JobMonitor : IJobMonitor
 
         var now = _time.GetUtcNow();
         var since = now.AddMinutes(-Math.Max(throughputMinutes, 60));
-        var counts = await _store.CountJobsAsync(cancellationToken).ConfigureAwait(false);
-        var queues = await _store.GetQueueStatsAsync(cancellationToken).ConfigureAwait(false);
-        var finished = await _store.GetThroughputAsync(since, cancellationToken).ConfigureAwait(false);
-        var workers = await _store.GetWorkersAsync(now.AddMinutes(-throughputMinutes), cancellationToken).ConfigureAwait(false);
+        // Four independent reads on their own connections: the page waits for the slowest (the counts), not the sum.
+        var countsRead = _store.CountJobsAsync(cancellationToken).AsTask();
+        var queuesRead = _store.GetQueueStatsAsync(cancellationToken).AsTask();
+        var finishedRead = _store.GetThroughputAsync(since, cancellationToken).AsTask();
+        var workersRead = _store.GetWorkersAsync(now.AddMinutes(-throughputMinutes), cancellationToken).AsTask();
+        await Task.WhenAll(countsRead, queuesRead, finishedRead, workersRead).ConfigureAwait(false);
+        var (counts, queues, finished, workers) = (countsRead.Result, queuesRead.Result, finishedRead.Result, workersRead.Result);
         var window = now.AddMinutes(-throughputMinutes);
         return new JobStats
         {
