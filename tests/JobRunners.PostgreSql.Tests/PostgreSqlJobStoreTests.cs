@@ -79,8 +79,10 @@ public sealed partial class PostgreSqlJobStoreTests
             Assert.That(types["locks_queue"], Is.EqualTo("boolean"));
             Assert.That(types["progress"], Is.EqualTo("integer"));
             Assert.That(types["trace_parent"], Is.EqualTo("text"));
-            Assert.That(types, Has.Count.EqualTo(25));
-            Assert.That(indexes, Has.Count.EqualTo(7), string.Join(", ", indexes));
+            Assert.That(types["retries"], Is.EqualTo("integer"));
+            Assert.That(types, Has.Count.EqualTo(26));
+            Assert.That(indexes, Has.Count.EqualTo(10), string.Join(", ", indexes));
+            Assert.That(indexes, Is.SupersetOf(new[] { "ix_job_request_status_id", "ix_job_request_type_status_id", "ix_job_request_created" }));
         }
     }
 

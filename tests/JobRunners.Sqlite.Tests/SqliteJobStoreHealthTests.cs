@@ -68,7 +68,7 @@ public sealed class SqliteJobStoreHealthTests
     }
 
     [Test]
-    public async Task MigrateAsync_FileWithRowsBeforeTraceColumns_AddsThemAndKeepsTheRows()
+    public async Task MigrateAsync_FileWithRowsBeforeTraceAndRetriesColumns_AddsThemAndKeepsTheRows()
     {
         var store = new SqliteJobStore(_database.Options, _time);
         await store.MigrateAsync();
@@ -76,9 +76,13 @@ public sealed class SqliteJobStoreHealthTests
         using (var connection = _database.OpenConnection())
         {
             await connection.ExecuteAsync("""
+                DROP INDEX ix_job_request_status_id;
+                DROP INDEX ix_job_request_type_status_id;
+                DROP INDEX ix_job_request_created;
+                ALTER TABLE job_request DROP COLUMN retries;
                 ALTER TABLE job_request DROP COLUMN trace_parent;
                 ALTER TABLE job_request DROP COLUMN trace_state;
-                DELETE FROM schema_migrations WHERE version = 6;
+                DELETE FROM schema_migrations WHERE version IN (6, 7);
                 """);
         }
 
@@ -88,7 +92,7 @@ public sealed class SqliteJobStoreHealthTests
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(await store.GetAsync(job.Id), Is.EqualTo(job), "the old row reads as before, with no trace");
+            Assert.That(await store.GetAsync(job.Id), Is.EqualTo(job), "the old row reads as before, with no trace and no retries");
             Assert.That((await store.GetAsync(traced.Id))!.TraceParent, Does.StartWith("00-4bf92f"));
             Assert.That((await store.GetSchemaStatusAsync()).IsCurrent, Is.True);
         }
