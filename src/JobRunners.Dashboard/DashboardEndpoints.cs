@@ -24,7 +24,7 @@ internal static class DashboardEndpoints
     public static void Map(RouteGroupBuilder group, string prefix)
     {
         group.MapGet("/", (HttpContext c, IJobMonitor m) => OverviewAsync(Start(c, prefix, "Overview"), m));
-        group.MapGet("/jobs", (HttpContext c, IJobMonitor m, JobRegistry r) => ListAsync(Start(c, prefix, "Jobs"), m));
+        group.MapGet("/jobs", (HttpContext c, IJobMonitor m) => ListAsync(Start(c, prefix, "Jobs"), m));
         group.MapGet("/jobs/{id:long}", (HttpContext c, long id, IJobMonitor m, JobRegistry r) => JobAsync(Start(c, prefix, $"Job {id}"), id, m, r));
         group.MapGet("/jobs/{id:long}/{action}", (HttpContext c, long id, string action, IJobMonitor m, IAntiforgery a) => ConfirmAsync(Start(c, prefix, "Confirm"), id, action, m, a));
         group.MapPost("/jobs/{id:long}/{action}", (HttpContext c, long id, string action, IJobMonitor m, IAntiforgery a) => ActAsync(c, prefix, id, action, m, a));
@@ -283,15 +283,8 @@ internal static class DashboardEndpoints
             .Split(',', StringSplitOptions.RemoveEmptyEntries)
             .Select(t => long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : 0)
             .Where(id => id > 0).Distinct().Take(200).ToList();
-        var rows = new List<object>(ids.Count);
-        foreach (var id in ids)
-        {
-            if (await monitor.GetAsync(id, context.RequestAborted).ConfigureAwait(false) is { } job)
-            {
-                rows.Add(new { id = job.Id, status = job.Status.ToStoredValue(), progress = job.Progress, message = job.ResultMessage });
-            }
-        }
-
+        var jobs = await monitor.GetManyAsync(ids, context.RequestAborted).ConfigureAwait(false);
+        var rows = jobs.Select(job => new { id = job.Id, status = job.Status.ToStoredValue(), progress = job.Progress, message = job.ResultMessage });
         Page.SetSecurityHeaders(context.Response, nonce: null);
         return Results.Json(rows);
     }

@@ -10,6 +10,9 @@ public interface IJobMonitor
     /// <summary>Reads one row, or null when no row has this id.</summary>
     ValueTask<JobRequest?> GetAsync(long id, CancellationToken cancellationToken = default);
 
+    /// <summary>Reads the rows with these ids that exist, in one read, in no particular order (a page refreshing its running jobs).</summary>
+    ValueTask<IReadOnlyList<JobRequest>> GetManyAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default);
+
     /// <summary>Reads one page of rows matching the query, newest first (keyset paging by id).</summary>
     /// <exception cref="ArgumentException">The query's limit is outside 1 to 1,000.</exception>
     ValueTask<JobPage> QueryAsync(JobQuery query, CancellationToken cancellationToken = default);

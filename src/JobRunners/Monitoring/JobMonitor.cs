@@ -28,6 +28,9 @@ internal sealed class JobMonitor : IJobMonitor
 
     public ValueTask<JobRequest?> GetAsync(long id, CancellationToken cancellationToken = default) => _store.GetAsync(id, cancellationToken);
 
+    public ValueTask<IReadOnlyList<JobRequest>> GetManyAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default) =>
+        _store.GetManyAsync(ids, cancellationToken);
+
     public async ValueTask<JobPage> QueryAsync(JobQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
