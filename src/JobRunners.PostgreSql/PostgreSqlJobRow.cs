@@ -74,7 +74,7 @@ internal sealed class PostgreSqlJobRow
     };
 
     // Npgsql reads timestamptz as a UTC DateTime.
-    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+    internal static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
     private static DateTimeOffset? Utc(DateTime? value) => value is { } utc ? Utc(utc) : null;
 }

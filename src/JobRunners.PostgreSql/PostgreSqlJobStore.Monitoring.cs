@@ -20,7 +20,7 @@ public sealed partial class PostgreSqlJobStore
         {
             var rows = await connection.QueryAsync<(DateTime Minute, long Succeeded, long Failed)>(
                 Command(_monitorSql.Throughput, new { Since = since.ToUniversalTime() }, null, token)).ConfigureAwait(false);
-            return (IReadOnlyList<ThroughputSample>)rows.Select(r => new ThroughputSample(AsUtc(r.Minute), r.Succeeded, r.Failed)).ToList();
+            return (IReadOnlyList<ThroughputSample>)rows.Select(r => new ThroughputSample(PostgreSqlJobRow.Utc(r.Minute), r.Succeeded, r.Failed)).ToList();
         }, cancellationToken);
 
     /// <inheritdoc />
@@ -29,7 +29,7 @@ public sealed partial class PostgreSqlJobStore
         {
             var rows = await connection.QueryAsync<(string WorkerId, DateTime LastSeenAt, long Running)>(
                 Command(_monitorSql.Workers, new { Since = since.ToUniversalTime() }, null, token)).ConfigureAwait(false);
-            return (IReadOnlyList<WorkerSeen>)rows.Select(r => new WorkerSeen(r.WorkerId, AsUtc(r.LastSeenAt), (int)r.Running)).ToList();
+            return (IReadOnlyList<WorkerSeen>)rows.Select(r => new WorkerSeen(r.WorkerId, PostgreSqlJobRow.Utc(r.LastSeenAt), (int)r.Running)).ToList();
         }, cancellationToken);
 
     /// <inheritdoc />
@@ -77,6 +77,4 @@ public sealed partial class PostgreSqlJobStore
                 return [];
             }
         }, cancellationToken);
-
-    private static DateTimeOffset AsUtc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
 namespace JobRunners.Scheduling;
@@ -56,9 +55,7 @@ internal sealed class RecurringJobs : IRecurringJobs
             return null;
         }
 
-        using var payload = JsonDocument.Parse(schedule.Payload);
-        var options = new DispatchOptions { QueueName = schedule.QueueName, Priority = schedule.Priority, MaxAttempts = schedule.MaxAttempts };
-        var job = await _runner.DispatchJobAsync(schedule.JobType, payload.RootElement.Clone(), options, cancellationToken).ConfigureAwait(false);
+        var job = await ScheduleRunDispatcher.DispatchRunAsync(_runner, schedule, uniqueKey: null, cancellationToken).ConfigureAwait(false);
         SchedulingLog.Triggered(_logger, tag, job.Id);
         return job;
     }

@@ -123,21 +123,30 @@ internal sealed class ScheduleRunDispatcher
         return previous is null || previous.Status.IsFinal();
     }
 
-    private async ValueTask DispatchAsync(JobSchedule schedule, DateTimeOffset due, CancellationToken cancellationToken)
+    /// <summary>
+    /// Dispatches one run of the schedule's job with the schedule's payload, queue, priority and attempts: a scheduled
+    /// run (with its run key) or an operator's extra run (<see cref="IRecurringJobs.TriggerAsync"/>, no key).
+    /// </summary>
+    internal static async ValueTask<JobRequest> DispatchRunAsync(IJobRunner runner, JobSchedule schedule, string? uniqueKey, CancellationToken cancellationToken)
     {
         var options = new DispatchOptions
         {
             QueueName = schedule.QueueName,
             Priority = schedule.Priority,
             MaxAttempts = schedule.MaxAttempts,
-            UniqueKey = RunKey.For(schedule.Tag, due),
+            UniqueKey = uniqueKey,
         };
+        using var payload = JsonDocument.Parse(schedule.Payload);
+        return await runner.DispatchJobAsync(schedule.JobType, payload.RootElement.Clone(), options, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask DispatchAsync(JobSchedule schedule, DateTimeOffset due, CancellationToken cancellationToken)
+    {
         long? jobId = null;
         string? failure = null;
         try
         {
-            using var payload = JsonDocument.Parse(schedule.Payload);
-            var job = await _runner.DispatchJobAsync(schedule.JobType, payload.RootElement.Clone(), options, cancellationToken).ConfigureAwait(false);
+            var job = await DispatchRunAsync(_runner, schedule, RunKey.For(schedule.Tag, due), cancellationToken).ConfigureAwait(false);
             jobId = job.Id;
             SchedulingLog.RunDispatched(_logger, schedule.Tag, due, job.Id);
         }
