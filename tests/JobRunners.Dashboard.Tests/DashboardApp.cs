@@ -98,21 +98,9 @@ public sealed class DashboardApp : IAsyncDisposable
 
     public static Task HandlerStopped(string key) => StoppedOf(key).Task;
 
-    /// <summary>Waits until the row is final, reading the store (the worker writes it on its own thread).</summary>
-    public async Task<JobRequest> WaitForFinalAsync(long id)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            var row = await Monitor.GetAsync(id, timeout.Token).ConfigureAwait(false);
-            if (row is { } final && final.Status.IsFinal())
-            {
-                return final;
-            }
-
-            await Task.Delay(20, timeout.Token).ConfigureAwait(false);
-        }
-    }
+    /// <summary>Waits until the row is final (the worker writes it on its own thread), with the kit's store wait.</summary>
+    public Task<JobRequest> WaitForFinalAsync(long id) =>
+        Conformance.StoreWaits.UntilFinalAsync(Services.GetRequiredService<JobRunners.Extensibility.IJobStore>(), id, TimeSpan.FromSeconds(60));
 
     public async ValueTask DisposeAsync()
     {

@@ -75,7 +75,7 @@ public sealed class DashboardBrowserTests
 
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("queued again");
         await Assertions.Expect(page.Locator("h1 [data-status]")).ToHaveTextAsync("succeeded");
-        var final = await app.WaitForFinalAsync(job.Id);
+        var final = (await app.Monitor.GetAsync(job.Id))!;
         Assert.That(final.Status, Is.EqualTo(JobStatus.Succeeded));
         Assert.That(final.Retries, Is.EqualTo(1));
     }
