@@ -12,6 +12,9 @@ public sealed record DispatchResult
     /// <summary>Why the item failed, or null when it was accepted.</summary>
     public JobRunnerException? Error { get; init; }
 
+    /// <summary>True when the item wrote nothing: <see cref="Job"/> is the job that already held its identity (or an earlier item of the batch).</summary>
+    public bool Deduplicated => Job?.Deduplicated ?? false;
+
     /// <summary>True when the backend accepted the item.</summary>
     public bool Succeeded => Error is null;
 

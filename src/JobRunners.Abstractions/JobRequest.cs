@@ -45,8 +45,26 @@ public sealed record JobRequest
     /// <summary>Not before this time (UTC): the delay, or the next retry after backoff.</summary>
     public DateTimeOffset RunAt { get; init; }
 
-    /// <summary>Deduplication key: at most one unfinished job per key.</summary>
+    /// <summary>
+    /// The job's identity (<see cref="DispatchOptions.UniqueKey"/>, or <c>sha256:&lt;hex&gt;</c> for
+    /// <see cref="DispatchOptions.UniqueByPayload"/>); null for none.
+    /// </summary>
     public string? UniqueKey { get; init; }
+
+    /// <summary>
+    /// Until when the row holds its <see cref="UniqueKey"/> after it finished: null while unfinished only;
+    /// <see cref="DateTimeOffset.MaxValue"/> for ever (<see cref="DispatchOptions.Forever"/>).
+    /// </summary>
+    public DateTimeOffset? UniqueUntil { get; init; }
+
+    /// <summary>The identity holds within <see cref="QueueName"/> only.</summary>
+    public bool UniquePerQueue { get; init; }
+
+    /// <summary>
+    /// True on the row a dispatch returned when it wrote nothing because this job already held the identity; false
+    /// on a new row and on every row read from the store.
+    /// </summary>
+    public bool Deduplicated { get; init; }
 
     /// <summary>While this job runs, no other job of its queue starts.</summary>
     public bool LocksQueue { get; init; }

@@ -75,7 +75,13 @@ internal static class PostgreSqlJobReader
         FinishedAt = Utc(reader, 22),
         TraceParent = NullableString(reader, 23),
         TraceState = NullableString(reader, 24),
+        Retries = reader.GetInt32(25),
+        UniqueUntil = Utc(reader, 26),
+        UniquePerQueue = reader.GetBoolean(27),
     };
+
+    /// <summary>The number of columns <see cref="Read"/> reads; a statement may return more after them.</summary>
+    public const int ColumnCount = 28;
 
     private static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 

@@ -10,7 +10,7 @@ internal sealed class PostgreSqlJobRow
         locks_queue AS LocksQueue, assigned AS Assigned, locked_by AS LockedBy, locked_until AS LockedUntil,
         runner AS Runner, dispatched_at AS DispatchedAt, created_at AS CreatedAt, updated_at AS UpdatedAt,
         started_at AS StartedAt, finished_at AS FinishedAt, trace_parent AS TraceParent, trace_state AS TraceState,
-        retries AS Retries
+        retries AS Retries, unique_until AS UniqueUntil, unique_per_queue AS UniquePerQueue
         """;
 
     public long Id { get; set; }
@@ -39,6 +39,8 @@ internal sealed class PostgreSqlJobRow
     public string? TraceParent { get; set; }
     public string? TraceState { get; set; }
     public int Retries { get; set; }
+    public DateTime? UniqueUntil { get; set; }
+    public bool UniquePerQueue { get; set; }
 
     /// <summary>Set by the maintenance sweep only: true for a row it rescued, false for an undispatched one.</summary>
     public bool Rescued { get; set; }
@@ -71,6 +73,8 @@ internal sealed class PostgreSqlJobRow
         TraceParent = TraceParent,
         TraceState = TraceState,
         Retries = Retries,
+        UniqueUntil = Utc(UniqueUntil),
+        UniquePerQueue = UniquePerQueue,
     };
 
     // Npgsql reads timestamptz as a UTC DateTime.

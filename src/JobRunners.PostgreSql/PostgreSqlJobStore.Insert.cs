@@ -52,19 +52,20 @@ public sealed partial class PostgreSqlJobStore
         {
             var results = new InsertResult[jobs.Count];
 
-            // A key repeated within the batch is written once; the later items get the first one's row.
-            var firstWithKey = new Dictionary<(string JobType, string Key), int>();
+            // An identity repeated within the batch is written once; the later items get the first one's row.
+            var firstWithIdentity = new Dictionary<RowIdentity, int>();
             var pending = new List<int>(jobs.Count);
             for (var i = 0; i < jobs.Count; i++)
             {
-                if (jobs[i].UniqueKey is not { } key || firstWithKey.TryAdd((jobs[i].JobType, key), i))
+                if (RowIdentity.Of(jobs[i]) is not { } identity || firstWithIdentity.TryAdd(identity, i))
                 {
                     pending.Add(i);
                 }
             }
 
-            // Keyed rows need the skipped insert and the read of the key's holder to agree: one transaction.
-            if (firstWithKey.Count == 0)
+            // One row needs no transaction: each round is one statement, and the next round reads a changed holder
+            // again. A batch that may take several rounds is written all or none: one transaction.
+            if (firstWithIdentity.Count == 0 || jobs.Count == 1)
             {
                 await WriteAllAsync(connection, null, jobs, pending, results, notify, token).ConfigureAwait(false);
             }
@@ -80,9 +81,9 @@ public sealed partial class PostgreSqlJobStore
 
             for (var i = 0; i < jobs.Count; i++)
             {
-                if (jobs[i].UniqueKey is { } key && firstWithKey[(jobs[i].JobType, key)] != i)
+                if (RowIdentity.Of(jobs[i]) is { } identity && firstWithIdentity[identity] != i)
                 {
-                    results[i] = results[firstWithKey[(jobs[i].JobType, key)]] with { Created = false };
+                    results[i] = results[firstWithIdentity[identity]] with { Created = false };
                 }
             }
 
@@ -107,11 +108,14 @@ public sealed partial class PostgreSqlJobStore
                     $"Could not write {pending.Count} job(s) with unique keys ({string.Join(", ", pending.Select(i => jobs[i].UniqueKey))}): the rows holding the keys kept changing. Try again.");
             }
 
-            pending = await WriteRoundAsync(connection, transaction, jobs, pending, results, round == 0 ? notify : null, cancellationToken).ConfigureAwait(false);
+            pending = await WriteRoundAsync(connection, transaction, jobs, pending, results, notify, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Inserts the pending rows; fills the results of those written and of those whose key is held; returns the rest.</summary>
+    /// <summary>
+    /// Inserts the pending rows; fills the results of those written and of those whose identity is held; releases the
+    /// identities of holders whose period is over; returns the rows to try again.
+    /// </summary>
     private async Task<List<int>> WriteRoundAsync(
         NpgsqlConnection connection,
         NpgsqlTransaction? transaction,
@@ -121,7 +125,8 @@ public sealed partial class PostgreSqlJobStore
         (string Channel, IReadOnlyList<string> Messages)? notify,
         CancellationToken cancellationToken)
     {
-        var now = _timeProvider.GetUtcNow().UtcDateTime;
+        var clock = _timeProvider.GetUtcNow();
+        var now = clock.UtcDateTime;
         var count = pending.Count;
         var types = new string[count];
         var queues = new string[count];
@@ -135,6 +140,9 @@ public sealed partial class PostgreSqlJobStore
         var dispatched = new bool[count];
         var traceParents = new string?[count];
         var traceStates = new string?[count];
+        var uniqueFor = new long?[count];
+        var perQueue = new bool[count];
+        var keyed = false;
         for (var k = 0; k < count; k++)
         {
             var job = jobs[pending[k]];
@@ -150,9 +158,19 @@ public sealed partial class PostgreSqlJobStore
             dispatched[k] = job.Dispatched;
             traceParents[k] = job.TraceParent;
             traceStates[k] = job.TraceState;
+            uniqueFor[k] = StoredValues.UniqueForMilliseconds(job.JobType, job.UniqueKey, job.UniqueFor);
+            perQueue[k] = job.UniquePerQueue;
+            keyed |= job.UniqueKey is not null;
         }
 
-        var command = new NpgsqlCommand(notify is null ? _sql.InsertMany : _sql.InsertManyAndNotify, connection, transaction)
+        var sql = (keyed, notify is null) switch
+        {
+            (false, true) => _sql.InsertMany,
+            (false, false) => _sql.InsertManyAndNotify,
+            (true, true) => _sql.InsertKeyed,
+            (true, false) => _sql.InsertKeyedAndNotify,
+        };
+        var command = new NpgsqlCommand(sql, connection, transaction)
         {
             Parameters =
             {
@@ -160,6 +178,7 @@ public sealed partial class PostgreSqlJobStore
                 Parameter(keys, NpgsqlDbType.Array | NpgsqlDbType.Text), Parameter(locks),
                 Parameter(runners, NpgsqlDbType.Array | NpgsqlDbType.Text), Parameter(dispatched), Parameter(now),
                 Parameter(traceParents, NpgsqlDbType.Array | NpgsqlDbType.Text), Parameter(traceStates, NpgsqlDbType.Array | NpgsqlDbType.Text),
+                Parameter(uniqueFor, NpgsqlDbType.Array | NpgsqlDbType.Bigint), Parameter(perQueue),
             },
         };
         if (notify is { } n)
@@ -169,59 +188,83 @@ public sealed partial class PostgreSqlJobStore
         }
 
         List<JobRequest> written;
+        var holders = new Dictionary<RowIdentity, JobRequest>();
         await using (command.ConfigureAwait(false))
         {
-            written = await ReadJobsAsync(command, cancellationToken).ConfigureAwait(false);
+            if (!keyed)
+            {
+                written = await ReadJobsAsync(command, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                written = [];
+                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        var row = Read(reader);
+                        if (reader.GetBoolean(ColumnCount))
+                        {
+                            written.Add(row);
+                        }
+                        else
+                        {
+                            holders.TryAdd(RowIdentity.Of(row)!.Value, row);
+                        }
+                    }
+                }
+            }
         }
 
-        if (written.Count == count && count == 1 && keys[0] is null)
+        if (written.Count == count && count == 1 && !keyed)
         {
             results[pending[0]] = new InsertResult(written[0], Created: true);
             return [];
         }
 
         written.Sort(static (a, b) => a.Id.CompareTo(b.Id));
-        var byKey = written.Where(r => r.UniqueKey is not null).ToDictionary(r => (r.JobType, r.UniqueKey!));
+        var byIdentity = written.Where(r => r.UniqueKey is not null).ToDictionary(r => RowIdentity.Of(r)!.Value);
         using var unkeyed = written.Where(r => r.UniqueKey is null).GetEnumerator();
-        var skipped = new List<int>();
+        var again = new List<int>();
+        var expired = new List<long>();
         foreach (var i in pending)
         {
-            if (jobs[i].UniqueKey is not { } key)
+            if (RowIdentity.Of(jobs[i]) is not { } identity)
             {
                 unkeyed.MoveNext();
                 results[i] = new InsertResult(unkeyed.Current, Created: true);
             }
-            else if (byKey.TryGetValue((jobs[i].JobType, key), out var row))
+            else if (byIdentity.TryGetValue(identity, out var row))
             {
                 results[i] = new InsertResult(row, Created: true);
             }
-            else
+            else if (holders.TryGetValue(identity, out var holder) && !RowIdentity.HasExpired(holder, clock))
             {
-                skipped.Add(i);
-            }
-        }
-
-        if (skipped.Count == 0)
-        {
-            return skipped;
-        }
-
-        var holders = (await connection.QueryAsync<PostgreSqlJobRow>(Command(
-                _sql.GetUnfinishedByUniqueKeys,
-                new { JobTypes = skipped.Select(i => jobs[i].JobType).ToArray(), UniqueKeys = skipped.Select(i => jobs[i].UniqueKey!).ToArray() },
-                transaction,
-                cancellationToken)).ConfigureAwait(false))
-            .ToDictionary(r => (r.JobType, r.UniqueKey!));
-        var again = new List<int>();
-        foreach (var i in skipped)
-        {
-            if (holders.TryGetValue((jobs[i].JobType, jobs[i].UniqueKey!), out var holder))
-            {
-                results[i] = new InsertResult(holder.ToJobRequest(), Created: false);
+                results[i] = new InsertResult(holder, Created: false);
             }
             else
             {
+                // No holder in this statement's snapshot (it finished, or committed after the snapshot), or one whose
+                // period is over: release that one and insert again.
+                if (holder is not null)
+                {
+                    expired.Add(holder.Id);
+                }
+
                 again.Add(i);
+            }
+        }
+
+        if (expired.Count > 0)
+        {
+            var release = new NpgsqlCommand(_sql.ReleaseExpiredIdentities, connection, transaction)
+            {
+                Parameters = { Parameter(expired.ToArray()), Parameter(now) },
+            };
+            await using (release.ConfigureAwait(false))
+            {
+                await release.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }
 

@@ -56,7 +56,7 @@ public sealed partial class PostgreSqlJobStore
     public ValueTask<int> PurgeAsync(JobStatus status, DateTimeOffset finishedBefore, string? jobType = null, CancellationToken cancellationToken = default)
     {
         StoreArguments.ValidateFinishedStatus(status);
-        var parameters = new { Status = status.ToStoredValue(), FinishedBefore = finishedBefore.ToUniversalTime(), JobType = jobType };
+        var parameters = new { Status = status.ToStoredValue(), FinishedBefore = finishedBefore.ToUniversalTime(), JobType = jobType, Now = _timeProvider.GetUtcNow() };
         return WithConnectionAsync((connection, token) => connection.ExecuteAsync(Command(_monitorSql.Purge, parameters, null, token)), cancellationToken);
     }
 

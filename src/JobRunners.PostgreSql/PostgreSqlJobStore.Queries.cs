@@ -102,7 +102,7 @@ public sealed partial class PostgreSqlJobStore
             sql += " AND NOT (job_type = ANY(@Except))";
         }
 
-        var parameters = new { FinishedBefore = finishedBefore.ToUniversalTime(), JobType = jobType, Except = exceptJobTypes?.ToArray() ?? [] };
+        var parameters = new { FinishedBefore = finishedBefore.ToUniversalTime(), JobType = jobType, Except = exceptJobTypes?.ToArray() ?? [], Now = _timeProvider.GetUtcNow() };
         return WithConnectionAsync(
             (connection, token) => connection.ExecuteAsync(Command(sql, parameters, null, token)),
             cancellationToken);

@@ -120,5 +120,20 @@ internal static class PostgreSqlMigrations
             CREATE INDEX IF NOT EXISTS ix_job_request_type_status_id ON {schema}.job_request (job_type, status, id);
             CREATE INDEX IF NOT EXISTS ix_job_request_created ON {schema}.job_request (created_at);
             """),
+
+        // Deduplication over a chosen window: a row holds its identity (job type, unique key and, per queue, its
+        // queue) while unfinished, and after that while unique_held (until unique_until; 'infinity' for ever). One
+        // unique index decides every scope; it replaces version 4's, which held unfinished rows only. Constant
+        // defaults and a nullable column: the table is not rewritten. Existing rows keep their behaviour.
+        new(8, "Deduplication scopes: unique_until, unique_held, unique_per_queue", """
+            ALTER TABLE {schema}.job_request
+                ADD COLUMN IF NOT EXISTS unique_until timestamptz,
+                ADD COLUMN IF NOT EXISTS unique_held boolean NOT NULL DEFAULT false,
+                ADD COLUMN IF NOT EXISTS unique_per_queue boolean NOT NULL DEFAULT false;
+            CREATE UNIQUE INDEX IF NOT EXISTS ux_job_request_identity
+                ON {schema}.job_request (job_type, unique_key, (CASE WHEN unique_per_queue THEN queue_name ELSE '' END))
+                WHERE unique_key IS NOT NULL AND (status IN ('queued', 'running') OR unique_held);
+            DROP INDEX IF EXISTS {schema}.ux_job_request_type_unique_key;
+            """),
     ];
 }

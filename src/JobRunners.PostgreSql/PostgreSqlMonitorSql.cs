@@ -12,30 +12,39 @@ internal sealed class PostgreSqlMonitorSql
     {
         const string columns = PostgreSqlJobRow.Columns;
 
-        // A retried row with a unique key must not become a second unfinished job of that key: the NOT EXISTS
-        // keeps the common case a no-op, and the unique index turns a race into a refusal (caught by the store).
+        // A retried row with a unique key must not become a second holder of its identity: the NOT EXISTS keeps the
+        // common case a no-op, and the unique index turns a race into a refusal (caught by the store).
         const string fresh = """
             status = 'queued', attempts = 0, retries = retries + 1, run_at = @Now, dispatched_at = NULL,
             assigned = false, locked_by = NULL, locked_until = NULL, finished_at = NULL, progress = 0, updated_at = @Now
             """;
-        var noUnfinishedTwin = $"""
+        var noOtherHolder = $"""
             (j.unique_key IS NULL OR NOT EXISTS (
                 SELECT 1 FROM {table} AS o
-                WHERE o.job_type = j.job_type AND o.unique_key = j.unique_key AND o.status IN ('queued', 'running')))
+                WHERE o.job_type = j.job_type AND o.unique_key = j.unique_key
+                  AND {PostgreSqlSql.IdentityQueue("o")} = {PostgreSqlSql.IdentityQueue("j")}
+                  AND o.id <> j.id AND (o.status IN ('queued', 'running') OR o.unique_held)))
             """;
         Retry = $"""
             UPDATE {table} AS j SET {fresh}
-            WHERE j.id = @Id AND j.status IN ('failed', 'cancelled') AND {noUnfinishedTwin}
+            WHERE j.id = @Id AND j.status IN ('failed', 'cancelled') AND {noOtherHolder}
             RETURNING {columns}
             """;
+
+        // A round takes only rows it can retry (no other row holds their identity), and of the round's rows sharing
+        // an identity only the newest, so the rows it leaves never block the next round.
         RetryMany = $"""
             WITH picked AS MATERIALIZED (
-                SELECT id FROM {table}
-                WHERE status = @Status AND (@JobType::text IS NULL OR job_type = @JobType::text)
-                ORDER BY id LIMIT @Limit FOR UPDATE SKIP LOCKED)
+                SELECT j.id, j.job_type, j.unique_key, {PostgreSqlSql.IdentityQueue("j")} AS identity_queue FROM {table} AS j
+                WHERE j.status = @Status AND (@JobType::text IS NULL OR j.job_type = @JobType::text) AND {noOtherHolder}
+                ORDER BY j.id LIMIT @Limit FOR UPDATE SKIP LOCKED),
+            newest AS (
+                SELECT id FROM picked WHERE unique_key IS NULL
+                UNION ALL
+                SELECT max(id) FROM picked WHERE unique_key IS NOT NULL GROUP BY job_type, unique_key, identity_queue)
             UPDATE {table} AS j SET {fresh}
-            FROM picked
-            WHERE j.id = picked.id AND j.status = @Status AND {noUnfinishedTwin}
+            FROM newest
+            WHERE j.id = newest.id AND j.status = @Status AND {noOtherHolder}
             RETURNING {columns.Replace("id AS Id", "j.id AS Id", StringComparison.Ordinal)}
             """;
 
@@ -47,7 +56,11 @@ internal sealed class PostgreSqlMonitorSql
             RETURNING {columns}
             """;
         Delete = $"DELETE FROM {table} WHERE id = @Id AND status IN ('succeeded', 'failed', 'cancelled')";
-        Purge = $"DELETE FROM {table} WHERE status = @Status AND finished_at < @FinishedBefore AND (@JobType::text IS NULL OR job_type = @JobType::text)";
+        Purge = $"""
+            DELETE FROM {table}
+            WHERE status = @Status AND finished_at < @FinishedBefore AND (@JobType::text IS NULL OR job_type = @JobType::text)
+              AND {PostgreSqlSql.KeepsIdentity}
+            """;
         Counts = $"SELECT job_type AS JobType, status AS Status, count(*) AS Count FROM {table} GROUP BY job_type, status ORDER BY job_type, status";
         Throughput = $"""
             SELECT date_trunc('minute', finished_at) AS Minute,

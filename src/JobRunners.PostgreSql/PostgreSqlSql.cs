@@ -13,6 +13,12 @@ internal sealed class PostgreSqlSql
     // A lease-holder's write: only while the row runs under the caller's lease.
     private const string LeaseGuard = "WHERE id = @Id AND status = 'running' AND locked_by = @LockedBy";
 
+    /// <summary>A finished row that may be deleted without forgetting an identity: it holds none, or its period is over.</summary>
+    public const string KeepsIdentity = "NOT (unique_held AND unique_until > @Now)";
+
+    /// <summary>The queue part of a row's identity, as ux_job_request_identity indexes it.</summary>
+    public static string IdentityQueue(string alias) => $"(CASE WHEN {alias}.unique_per_queue THEN {alias}.queue_name ELSE '' END)";
+
     public PostgreSqlSql(string quotedSchema, bool databaseLeaseClock = false)
     {
         // With the database's clock, the lease parameters ($3 of the claim and of the extension) are lengths, not ends.
@@ -20,37 +26,72 @@ internal sealed class PostgreSqlSql
         var leaseNow = databaseLeaseClock ? "now()" : "@Now";
         var table = $"{quotedSchema}.job_request";
         Table = table;
-        // Rows in input order from one statement: identity values follow the unnest order, which the store relies
-        // on to match returned rows without a unique key to its input. A row whose unique key an unfinished row
-        // holds is skipped (ON CONFLICT DO NOTHING) and the store reads the holder instead. Positional parameters
-        // (the hot statements, run through PostgreSqlJobReader): $1 job types, $2 queue names, $3 payloads,
-        // $4 max attempts, $5 priorities, $6 run_at, $7 unique keys, $8 locks_queue, $9 runners, $10 dispatched,
-        // $11 now, $12 trace parents, $13 trace states; with NOTIFY also $14 channel and $15 messages.
+        // Rows in input order from one statement: identity values follow the input order, which the store relies on
+        // to match returned rows without a unique key to its input. A row whose identity another row holds is
+        // skipped (ON CONFLICT DO NOTHING on ux_job_request_identity). Positional parameters (the hot statements, run
+        // through PostgreSqlJobReader): $1 job types, $2 queue names, $3 payloads, $4 max attempts, $5 priorities,
+        // $6 run_at, $7 unique keys, $8 locks_queue, $9 runners, $10 dispatched, $11 now, $12 trace parents,
+        // $13 trace states, $14 unique_for in milliseconds (null while unfinished, -1 for ever), $15 unique per queue;
+        // with NOTIFY also $16 channel and $17 messages.
+        const string input = """
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::timestamptz[], $7::text[],
+                    $8::boolean[], $9::text[], $10::boolean[], $12::text[], $13::text[], $14::bigint[], $15::boolean[])
+                WITH ORDINALITY AS x(job_type, queue_name, payload, max_attempts, priority, run_at, unique_key, locks_queue,
+                    runner, dispatched, trace_parent, trace_state, unique_for_ms, unique_per_queue, ord)
+            """;
         var insert = $"""
             INSERT INTO {table} (job_type, queue_name, payload, status, progress, attempts, max_attempts, priority,
-                run_at, unique_key, locks_queue, assigned, runner, dispatched_at, created_at, updated_at, trace_parent, trace_state)
+                run_at, unique_key, locks_queue, assigned, runner, dispatched_at, created_at, updated_at, trace_parent, trace_state,
+                unique_until, unique_held, unique_per_queue)
             SELECT x.job_type, x.queue_name, x.payload::jsonb, 'queued', 0, 0, x.max_attempts, x.priority,
                 x.run_at, x.unique_key, x.locks_queue, false, x.runner, CASE WHEN x.dispatched THEN $11 END, $11, $11,
-                x.trace_parent, x.trace_state
-            FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[],
-                        $6::timestamptz[], $7::text[], $8::boolean[], $9::text[], $10::boolean[], $12::text[], $13::text[])
-                AS x(job_type, queue_name, payload, max_attempts, priority, run_at, unique_key, locks_queue, runner, dispatched,
-                     trace_parent, trace_state)
+                x.trace_parent, x.trace_state,
+                CASE WHEN x.unique_for_ms < 0 THEN 'infinity'::timestamptz
+                     WHEN x.unique_for_ms IS NOT NULL THEN $11 + x.unique_for_ms * interval '1 millisecond' END,
+                x.unique_for_ms IS NOT NULL, x.unique_per_queue
+            FROM x ORDER BY x.ord
             ON CONFLICT DO NOTHING
             RETURNING {Columns}
             """;
-        InsertMany = insert;
+
+        // With unique keys, the same statement also reads the rows holding the skipped rows' identities (in the
+        // statement's snapshot; a holder committed after it is read in the store's next round). The last column says
+        // which rows were written. The holder read is an index probe of ux_job_request_identity per keyed row.
+        var holders = $"""
+            SELECT {Columns}, false FROM {table} AS j
+            WHERE j.unique_key IS NOT NULL AND (j.status IN ('queued', 'running') OR j.unique_held)
+              AND (j.job_type, j.unique_key, {IdentityQueue("j")}) IN (
+                SELECT x.job_type, x.unique_key, CASE WHEN x.unique_per_queue THEN x.queue_name ELSE '' END
+                FROM x WHERE x.unique_key IS NOT NULL)
+            """;
+        const string notify = "notified AS (SELECT count(pg_notify($16, m)) AS sent FROM unnest($17::text[]) AS m)";
+        InsertMany = $"WITH x AS ({input}) {insert}";
 
         // The same with a NOTIFY per message: delivered when the statement's transaction commits, so a listener never
         // wakes before the rows are visible.
         InsertManyAndNotify = $"""
-            WITH inserted AS ({insert}),
-            notified AS (SELECT count(pg_notify($14, m)) AS sent FROM unnest($15::text[]) AS m)
+            WITH x AS ({input}), inserted AS ({insert}), {notify}
             SELECT inserted.* FROM inserted CROSS JOIN notified
             """;
-        GetUnfinishedByUniqueKeys = $"""
-            SELECT {Columns} FROM {table}
-            WHERE (job_type, unique_key) IN (SELECT * FROM unnest(@JobTypes::text[], @UniqueKeys::text[])) AND status IN ('queued', 'running')
+        InsertKeyed = $"""
+            WITH x AS MATERIALIZED ({input}), inserted AS ({insert})
+            SELECT inserted.*, true FROM inserted
+            UNION ALL
+            {holders}
+            """;
+        InsertKeyedAndNotify = $"""
+            WITH x AS MATERIALIZED ({input}), inserted AS ({insert}), {notify}
+            SELECT inserted.*, true FROM inserted CROSS JOIN notified
+            UNION ALL
+            {holders}
+            """;
+
+        // A finished row whose period ended gives its identity up (the next insert then takes it): run by the insert
+        // that found it holding the identity, so an identity's period ends on the store's clock without a sweep.
+        ReleaseExpiredIdentities = $"""
+            UPDATE {table} SET unique_held = false
+            WHERE id = ANY($1::bigint[]) AND unique_held AND unique_until <= $2
+              AND status IN ('succeeded', 'failed', 'cancelled')
             """;
         Get = $"SELECT {Columns} FROM {table} WHERE id = @Id";
         SelectAll = $"SELECT {Columns} FROM {table}";
@@ -112,7 +153,8 @@ internal sealed class PostgreSqlSql
             UNION ALL
             SELECT false, undispatched.* FROM undispatched
             """;
-        Prune = $"DELETE FROM {table} WHERE status IN ('succeeded', 'failed', 'cancelled') AND finished_at < @FinishedBefore";
+        // A row still holding its identity (a period not yet over, or for ever) is kept: pruning it would let the job run again.
+        Prune = $"DELETE FROM {table} WHERE status IN ('succeeded', 'failed', 'cancelled') AND finished_at < @FinishedBefore AND {KeepsIdentity}";
 
         // Gauges and health, one pass over the queued rows. EXPLAIN ANALYZE on PostgreSQL 15, 200,000 rows: with
         // 190,000 finished and 10,000 queued in 20 queues the planner reads only the queued rows, through the partial
@@ -171,7 +213,11 @@ internal sealed class PostgreSqlSql
     public string Table { get; }
     public string InsertMany { get; }
     public string InsertManyAndNotify { get; }
-    public string GetUnfinishedByUniqueKeys { get; }
+    public string InsertKeyed { get; }
+
+    public string InsertKeyedAndNotify { get; }
+
+    public string ReleaseExpiredIdentities { get; }
     public string Get { get; }
     public string SelectAll { get; }
     public string GetMany { get; }

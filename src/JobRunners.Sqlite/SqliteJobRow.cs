@@ -10,7 +10,7 @@ internal sealed class SqliteJobRow
         locks_queue AS LocksQueue, assigned AS Assigned, locked_by AS LockedBy, locked_until AS LockedUntil,
         runner AS Runner, dispatched_at AS DispatchedAt, created_at AS CreatedAt, updated_at AS UpdatedAt,
         started_at AS StartedAt, finished_at AS FinishedAt, trace_parent AS TraceParent, trace_state AS TraceState,
-        retries AS Retries
+        retries AS Retries, unique_until AS UniqueUntil, unique_per_queue AS UniquePerQueue
         """;
 
     public long Id { get; set; }
@@ -39,6 +39,8 @@ internal sealed class SqliteJobRow
     public string? TraceParent { get; set; }
     public string? TraceState { get; set; }
     public long Retries { get; set; }
+    public long? UniqueUntil { get; set; }
+    public long UniquePerQueue { get; set; }
 
     public JobRequest ToJobRequest() => new()
     {
@@ -68,5 +70,7 @@ internal sealed class SqliteJobRow
         TraceParent = TraceParent,
         TraceState = TraceState,
         Retries = (int)Retries,
+        UniqueUntil = UniqueUntil >= SqliteSql.ForeverMilliseconds ? DateTimeOffset.MaxValue : UnixTime.FromMilliseconds(UniqueUntil),
+        UniquePerQueue = UniquePerQueue != 0,
     };
 }

@@ -56,7 +56,7 @@ public sealed partial class SqliteJobStore
     public ValueTask<int> PurgeAsync(JobStatus status, DateTimeOffset finishedBefore, string? jobType = null, CancellationToken cancellationToken = default)
     {
         StoreArguments.ValidateFinishedStatus(status);
-        var parameters = new { Status = status.ToStoredValue(), FinishedBefore = UnixTime.ToMilliseconds(finishedBefore), JobType = jobType };
+        var parameters = new { Status = status.ToStoredValue(), FinishedBefore = UnixTime.ToMilliseconds(finishedBefore), JobType = jobType, Now = NowMilliseconds() };
         return WithConnectionAsync((connection, token) => connection.ExecuteAsync(Command(SqliteMonitorSql.Purge, parameters, null, token)), cancellationToken);
     }
 

@@ -101,7 +101,7 @@ public sealed partial class SqliteJobStore
             sql += " AND job_type NOT IN @Except";
         }
 
-        var parameters = new { FinishedBefore = UnixTime.ToMilliseconds(finishedBefore), JobType = jobType, Except = exceptJobTypes?.ToArray() ?? [] };
+        var parameters = new { FinishedBefore = UnixTime.ToMilliseconds(finishedBefore), JobType = jobType, Except = exceptJobTypes?.ToArray() ?? [], Now = UnixTime.ToMilliseconds(_timeProvider.GetUtcNow()) };
         return WithConnectionAsync(
             (connection, token) => connection.ExecuteAsync(Command(sql, parameters, null, token)),
             cancellationToken);

@@ -138,12 +138,14 @@ public sealed partial class SqliteJobStore : IJobStore
     }
 
     /// <summary>
-    /// Writes one row; when its unique key is taken, reads the unfinished row holding it instead. A keyed insert needs
-    /// the caller's BEGIN IMMEDIATE transaction, so no other writer can finish or insert that row in between.
+    /// Writes one row; when another row holds its identity, reads that row instead, and when that row's period is
+    /// over, releases it and writes the new row. A keyed insert needs the caller's BEGIN IMMEDIATE transaction, so no
+    /// other writer can finish, release or insert a holder in between.
     /// </summary>
     private static async Task<InsertResult> InsertAsync(
         SqliteConnection connection, NewJobRequest job, long now, SqliteTransaction? transaction, CancellationToken cancellationToken)
     {
+        var uniqueFor = StoredValues.UniqueForMilliseconds(job.JobType, job.UniqueKey, job.UniqueFor);
         var parameters = new
         {
             job.JobType,
@@ -159,6 +161,13 @@ public sealed partial class SqliteJobStore : IJobStore
             Now = now,
             job.TraceParent,
             job.TraceState,
+            UniqueUntil = uniqueFor switch
+            {
+                null => (long?)null,
+                StoredValues.ForeverMilliseconds => SqliteSql.ForeverMilliseconds,
+                var ms => Math.Min(now + ms.Value, SqliteSql.ForeverMilliseconds - 1),
+            },
+            job.UniquePerQueue,
         };
 
         var created = await connection.QuerySingleOrDefaultAsync<SqliteJobRow>(
@@ -168,9 +177,19 @@ public sealed partial class SqliteJobStore : IJobStore
             return new InsertResult(created.ToJobRequest(), Created: true);
         }
 
-        var existing = await connection.QuerySingleAsync<SqliteJobRow>(
-            Command(SqliteSql.GetUnfinishedByUniqueKey, new { job.JobType, job.UniqueKey }, transaction, cancellationToken)).ConfigureAwait(false);
-        return new InsertResult(existing.ToJobRequest(), Created: false);
+        var holder = (await connection.QuerySingleAsync<SqliteJobRow>(Command(
+            SqliteSql.GetIdentityHolder,
+            new { job.JobType, job.UniqueKey, IdentityQueue = StoredValues.IdentityQueue(job.QueueName, job.UniquePerQueue) },
+            transaction,
+            cancellationToken)).ConfigureAwait(false)).ToJobRequest();
+        if (!RowIdentity.HasExpired(holder, UnixTime.FromMilliseconds(now)))
+        {
+            return new InsertResult(holder, Created: false);
+        }
+
+        await connection.ExecuteAsync(Command(SqliteSql.ReleaseExpiredIdentity, new { holder.Id, Now = now }, transaction, cancellationToken)).ConfigureAwait(false);
+        created = await connection.QuerySingleAsync<SqliteJobRow>(Command(SqliteSql.Insert, parameters, transaction, cancellationToken)).ConfigureAwait(false);
+        return new InsertResult(created.ToJobRequest(), Created: true);
     }
 
     private long NowMilliseconds() => UnixTime.ToMilliseconds(_timeProvider.GetUtcNow());

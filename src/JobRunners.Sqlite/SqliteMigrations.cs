@@ -115,5 +115,18 @@ internal static class SqliteMigrations
             CREATE INDEX ix_job_request_type_status_id ON job_request (job_type, status, id);
             CREATE INDEX ix_job_request_created ON job_request (created_at);
             """),
+
+        // Deduplication over a chosen window: a row holds its identity (job type, unique key and, per queue, its
+        // queue) while unfinished, and after that while unique_held (until unique_until, in milliseconds; the
+        // largest time for ever). One unique index decides every scope; it replaces version 4's. Version 8 in both stores.
+        new(8, "Deduplication scopes: unique_until, unique_held, unique_per_queue", """
+            ALTER TABLE job_request ADD COLUMN unique_until INTEGER;
+            ALTER TABLE job_request ADD COLUMN unique_held INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE job_request ADD COLUMN unique_per_queue INTEGER NOT NULL DEFAULT 0;
+            CREATE UNIQUE INDEX ux_job_request_identity
+                ON job_request (job_type, unique_key, (CASE WHEN unique_per_queue THEN queue_name ELSE '' END))
+                WHERE unique_key IS NOT NULL AND (status IN ('queued', 'running') OR unique_held);
+            DROP INDEX IF EXISTS ux_job_request_type_unique_key;
+            """),
     ];
 }

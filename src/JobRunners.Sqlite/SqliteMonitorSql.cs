@@ -14,24 +14,34 @@ internal static class SqliteMonitorSql
         assigned = 0, locked_by = NULL, locked_until = NULL, finished_at = NULL, progress = 0, updated_at = @Now
         """;
 
-    // A retried row with a unique key must not become a second unfinished job of that key.
-    private const string NoUnfinishedTwin = """
+    // A retried row with a unique key must not become a second holder of its identity.
+    private const string NoOtherHolder = """
         (unique_key IS NULL OR NOT EXISTS (
             SELECT 1 FROM job_request AS o
-            WHERE o.job_type = job_request.job_type AND o.unique_key = job_request.unique_key AND o.status IN ('queued', 'running')))
+            WHERE o.job_type = job_request.job_type AND o.unique_key = job_request.unique_key
+              AND (CASE WHEN o.unique_per_queue THEN o.queue_name ELSE '' END)
+                = (CASE WHEN job_request.unique_per_queue THEN job_request.queue_name ELSE '' END)
+              AND o.id <> job_request.id AND (o.status IN ('queued', 'running') OR o.unique_held)))
         """;
 
     public const string Retry = $"""
         UPDATE job_request SET {Fresh}
-        WHERE id = @Id AND status IN ('failed', 'cancelled') AND {NoUnfinishedTwin}
+        WHERE id = @Id AND status IN ('failed', 'cancelled') AND {NoOtherHolder}
         RETURNING {Columns}
         """;
 
+    // A round takes only rows it can retry (no other row holds their identity), and of the round's rows sharing an
+    // identity only the newest, so the rows it leaves never block the next round.
     public const string RetryMany = $"""
         UPDATE job_request SET {Fresh}
         WHERE id IN (
-            SELECT id FROM job_request WHERE status = @Status AND (@JobType IS NULL OR job_type = @JobType) ORDER BY id LIMIT @Limit)
-          AND status = @Status AND {NoUnfinishedTwin}
+            SELECT max(id) FROM (
+                SELECT id, job_type, unique_key, (CASE WHEN unique_per_queue THEN queue_name ELSE '' END) AS identity_queue
+                FROM job_request
+                WHERE status = @Status AND (@JobType IS NULL OR job_type = @JobType) AND {NoOtherHolder}
+                ORDER BY id LIMIT @Limit)
+            GROUP BY CASE WHEN unique_key IS NULL THEN id END, job_type, unique_key, identity_queue)
+          AND status = @Status AND {NoOtherHolder}
         RETURNING {Columns}
         """;
 
@@ -44,7 +54,11 @@ internal static class SqliteMonitorSql
 
     public const string Delete = "DELETE FROM job_request WHERE id = @Id AND status IN ('succeeded', 'failed', 'cancelled')";
 
-    public const string Purge = "DELETE FROM job_request WHERE status = @Status AND finished_at < @FinishedBefore AND (@JobType IS NULL OR job_type = @JobType)";
+    public const string Purge = $"""
+        DELETE FROM job_request
+        WHERE status = @Status AND finished_at < @FinishedBefore AND (@JobType IS NULL OR job_type = @JobType)
+          AND {SqliteSql.KeepsIdentity}
+        """;
 
     public const string Counts = "SELECT job_type AS JobType, status AS Status, count(*) AS Count FROM job_request GROUP BY job_type, status ORDER BY job_type, status";
 

@@ -14,17 +14,38 @@ internal static class SqliteSql
     // A lease-holder's write: only while the row runs under the caller's lease.
     private const string LeaseGuard = "WHERE id = @Id AND status = 'running' AND locked_by = @LockedBy";
 
+    /// <summary>The stored unique_until of an identity held for ever: the last millisecond a DateTimeOffset holds.</summary>
+    public const long ForeverMilliseconds = 253_402_300_799_999;
+
+    /// <summary>The queue part of a row's identity, as ux_job_request_identity indexes it.</summary>
+    private const string IdentityQueue = "(CASE WHEN unique_per_queue THEN queue_name ELSE '' END)";
+
     public const string Insert = $"""
         INSERT INTO job_request (job_type, queue_name, payload, status, progress, attempts, max_attempts, priority,
-            run_at, unique_key, locks_queue, assigned, runner, dispatched_at, created_at, updated_at, trace_parent, trace_state)
+            run_at, unique_key, locks_queue, assigned, runner, dispatched_at, created_at, updated_at, trace_parent, trace_state,
+            unique_until, unique_held, unique_per_queue)
         VALUES (@JobType, @QueueName, @Payload, 'queued', 0, 0, @MaxAttempts, @Priority,
-            @RunAt, @UniqueKey, @LocksQueue, 0, @Runner, @DispatchedAt, @Now, @Now, @TraceParent, @TraceState)
+            @RunAt, @UniqueKey, @LocksQueue, 0, @Runner, @DispatchedAt, @Now, @Now, @TraceParent, @TraceState,
+            @UniqueUntil, @UniqueUntil IS NOT NULL, @UniquePerQueue)
         ON CONFLICT DO NOTHING
         RETURNING {Columns}
         """;
 
-    public const string GetUnfinishedByUniqueKey =
-        $"SELECT {Columns} FROM job_request WHERE job_type = @JobType AND unique_key = @UniqueKey AND status IN ('queued', 'running')";
+    // The row holding an identity: unfinished, or finished and still held (ux_job_request_identity).
+    public const string GetIdentityHolder = $"""
+        SELECT {Columns} FROM job_request
+        WHERE job_type = @JobType AND unique_key = @UniqueKey AND {IdentityQueue} = @IdentityQueue
+          AND unique_key IS NOT NULL AND (status IN ('queued', 'running') OR unique_held)
+        """;
+
+    // A finished row whose period ended gives its identity up, so the next insert takes it.
+    public const string ReleaseExpiredIdentity = """
+        UPDATE job_request SET unique_held = 0
+        WHERE id = @Id AND unique_held AND unique_until <= @Now AND status IN ('succeeded', 'failed', 'cancelled')
+        """;
+
+    /// <summary>A finished row that may be deleted without forgetting an identity: it holds none, or its period is over.</summary>
+    public const string KeepsIdentity = "NOT (unique_held AND unique_until > @Now)";
 
     public const string Get = $"SELECT {Columns} FROM job_request WHERE id = @Id";
 
@@ -82,9 +103,10 @@ internal static class SqliteSql
         ORDER BY id LIMIT @Limit
         """;
 
-    public const string Prune = """
+    // A row still holding its identity (a period not yet over, or for ever) is kept: pruning it would let the job run again.
+    public const string Prune = $"""
         DELETE FROM job_request
-        WHERE status IN ('succeeded', 'failed', 'cancelled') AND finished_at < @FinishedBefore
+        WHERE status IN ('succeeded', 'failed', 'cancelled') AND finished_at < @FinishedBefore AND {KeepsIdentity}
         """;
 
     // Gauges and health, one pass over the queued rows. EXPLAIN QUERY PLAN with 200,000 rows (190,000 finished,

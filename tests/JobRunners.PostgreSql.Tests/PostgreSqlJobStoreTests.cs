@@ -80,9 +80,40 @@ public sealed partial class PostgreSqlJobStoreTests
             Assert.That(types["progress"], Is.EqualTo("integer"));
             Assert.That(types["trace_parent"], Is.EqualTo("text"));
             Assert.That(types["retries"], Is.EqualTo("integer"));
-            Assert.That(types, Has.Count.EqualTo(26));
+            Assert.That(types["unique_until"], Is.EqualTo("timestamp with time zone"));
+            Assert.That(types["unique_held"], Is.EqualTo("boolean"));
+            Assert.That(types["unique_per_queue"], Is.EqualTo("boolean"));
+            Assert.That(types, Has.Count.EqualTo(29));
             Assert.That(indexes, Has.Count.EqualTo(10), string.Join(", ", indexes));
-            Assert.That(indexes, Is.SupersetOf(new[] { "ix_job_request_status_id", "ix_job_request_type_status_id", "ix_job_request_created" }));
+            Assert.That(indexes, Is.SupersetOf(new[] { "ix_job_request_status_id", "ix_job_request_type_status_id", "ix_job_request_created", "ux_job_request_identity" }));
+            Assert.That(indexes, Does.Not.Contain("ux_job_request_type_unique_key"), "version 8 replaces version 4's unique index");
+        }
+    }
+
+    [Test]
+    public async Task MigrateAsync_SchemaAtVersion7WithAKeyedRow_AddsIdentityColumnsAndTheRowKeepsItsKey()
+    {
+        var store = NewStore();
+        await store.MigrateAsync();
+        var job = (await store.InsertAsync(NewJob() with { UniqueKey = "old-key" })).Job;
+        await ExecuteAsync($"""
+            DROP INDEX "{_schema}".ux_job_request_identity;
+            CREATE UNIQUE INDEX ux_job_request_type_unique_key ON "{_schema}".job_request (job_type, unique_key)
+                WHERE unique_key IS NOT NULL AND status IN ('queued', 'running');
+            ALTER TABLE "{_schema}".job_request DROP COLUMN unique_until, DROP COLUMN unique_held, DROP COLUMN unique_per_queue;
+            DELETE FROM "{_schema}".schema_migrations WHERE version = 8;
+            """);
+
+        Assert.That((await store.GetSchemaStatusAsync()).FoundVersion, Is.EqualTo(7));
+        await store.MigrateAsync();
+        var again = await store.InsertAsync(NewJob() with { UniqueKey = "old-key" });
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(await store.GetAsync(job.Id), Is.EqualTo(job), "the old row reads as before");
+            Assert.That(again.Created, Is.False, "the old unfinished row still holds its unique key");
+            Assert.That(again.Job.Id, Is.EqualTo(job.Id));
+            Assert.That((await store.GetSchemaStatusAsync()).IsCurrent, Is.True);
         }
     }
 

@@ -68,31 +68,40 @@ public sealed class SqliteJobStoreHealthTests
     }
 
     [Test]
-    public async Task MigrateAsync_FileWithRowsBeforeTraceAndRetriesColumns_AddsThemAndKeepsTheRows()
+    public async Task MigrateAsync_FileWithRowsBeforeTraceRetriesAndIdentityColumns_AddsThemAndKeepsTheRows()
     {
         var store = new SqliteJobStore(_database.Options, _time);
         await store.MigrateAsync();
-        var job = (await store.InsertAsync(NewJob())).Job;
+        var job = (await store.InsertAsync(NewJob() with { UniqueKey = "old-key" })).Job;
         using (var connection = _database.OpenConnection())
         {
             await connection.ExecuteAsync("""
+                DROP INDEX ux_job_request_identity;
+                CREATE UNIQUE INDEX ux_job_request_type_unique_key ON job_request (job_type, unique_key)
+                    WHERE unique_key IS NOT NULL AND status IN ('queued', 'running');
+                ALTER TABLE job_request DROP COLUMN unique_until;
+                ALTER TABLE job_request DROP COLUMN unique_held;
+                ALTER TABLE job_request DROP COLUMN unique_per_queue;
                 DROP INDEX ix_job_request_status_id;
                 DROP INDEX ix_job_request_type_status_id;
                 DROP INDEX ix_job_request_created;
                 ALTER TABLE job_request DROP COLUMN retries;
                 ALTER TABLE job_request DROP COLUMN trace_parent;
                 ALTER TABLE job_request DROP COLUMN trace_state;
-                DELETE FROM schema_migrations WHERE version IN (6, 7);
+                DELETE FROM schema_migrations WHERE version IN (6, 7, 8);
                 """);
         }
 
         Assert.That((await store.GetSchemaStatusAsync()).FoundVersion, Is.EqualTo(4));
         await store.MigrateAsync();
         var traced = (await store.InsertAsync(NewJob() with { TraceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" })).Job;
+        var sameKey = await store.InsertAsync(NewJob() with { UniqueKey = "old-key" });
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(await store.GetAsync(job.Id), Is.EqualTo(job), "the old row reads as before, with no trace and no retries");
+            Assert.That(await store.GetAsync(job.Id), Is.EqualTo(job), "the old row reads as before, with no trace, no retries and its key held while unfinished");
+            Assert.That(sameKey.Created, Is.False, "the old unfinished row still holds its unique key");
+            Assert.That(sameKey.Job.Id, Is.EqualTo(job.Id));
             Assert.That((await store.GetAsync(traced.Id))!.TraceParent, Does.StartWith("00-4bf92f"));
             Assert.That((await store.GetSchemaStatusAsync()).IsCurrent, Is.True);
         }

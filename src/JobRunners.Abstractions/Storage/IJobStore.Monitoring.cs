@@ -28,7 +28,8 @@ public partial interface IJobStore
 
     /// <summary>
     /// Retries, as <see cref="RetryAsync"/> does, up to <paramref name="limit"/> rows in <paramref name="status"/>
-    /// (failed or cancelled), only of <paramref name="jobType"/> when given, oldest first. Returns the rows written.
+    /// (failed or cancelled), only of <paramref name="jobType"/> when given, oldest first. Rows whose identity another
+    /// row holds are left out, and of rows sharing an identity only the newest is retried. Returns the rows written.
     /// </summary>
     ValueTask<IReadOnlyList<JobRequest>> RetryManyAsync(JobStatus status, string? jobType, int limit, CancellationToken cancellationToken = default);
 
@@ -40,7 +41,8 @@ public partial interface IJobStore
 
     /// <summary>
     /// Deletes rows in the finished <paramref name="status"/> that finished before <paramref name="finishedBefore"/>,
-    /// only of <paramref name="jobType"/> when given. Returns the count.
+    /// only of <paramref name="jobType"/> when given. A row still holding its identity (<see cref="JobRequest.UniqueUntil"/>
+    /// not reached) is kept, as retention keeps it. Returns the count.
     /// </summary>
     ValueTask<int> PurgeAsync(JobStatus status, DateTimeOffset finishedBefore, string? jobType = null, CancellationToken cancellationToken = default);
 }

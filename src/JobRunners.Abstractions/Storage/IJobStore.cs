@@ -26,8 +26,10 @@ public partial interface IJobStore
     ValueTask<StoreSchemaStatus> GetSchemaStatusAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Writes a new queued row. When <see cref="NewJobRequest.UniqueKey"/> matches an unfinished row of the same job
-    /// type, writes nothing and returns that row with <see cref="InsertResult.Created"/> false.
+    /// Writes a new queued row. When a row of the same job type (and, with <see cref="NewJobRequest.UniquePerQueue"/>,
+    /// the same queue) holds <see cref="NewJobRequest.UniqueKey"/>, writes nothing and returns that row with
+    /// <see cref="InsertResult.Created"/> false. A row holds its key while queued or running, and after that until
+    /// <see cref="JobRequest.UniqueUntil"/>; a unique index decides, so of concurrent inserts exactly one writes.
     /// </summary>
     /// <exception cref="InvalidDispatchException">
     /// A value cannot be stored (a NUL character, a unique key over 1,000 bytes, a trace context over its length or a
@@ -114,7 +116,8 @@ public partial interface IJobStore
     /// <summary>
     /// Deletes finished rows that finished before <paramref name="finishedBefore"/>: only of <paramref name="jobType"/>
     /// when given, and never of the types in <paramref name="exceptJobTypes"/> (those have retentions of their own).
-    /// Returns the count.
+    /// A row still holding its identity (<see cref="JobRequest.UniqueUntil"/> not reached, or for ever) is kept, so
+    /// retention never lets a deduplicated job run again. Returns the count.
     /// </summary>
     ValueTask<int> PruneAsync(DateTimeOffset finishedBefore, string? jobType = null, IReadOnlyCollection<string>? exceptJobTypes = null, CancellationToken cancellationToken = default);
 }

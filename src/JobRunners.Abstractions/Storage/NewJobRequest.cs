@@ -27,8 +27,20 @@ public sealed record NewJobRequest
     /// <summary>Not before this time; null for now.</summary>
     public DateTimeOffset? RunAt { get; init; }
 
-    /// <summary>Deduplication key over unfinished rows.</summary>
+    /// <summary>
+    /// The job's identity: while a row of the same job type (and, with <see cref="UniquePerQueue"/>, the same queue)
+    /// holds it, the insert writes nothing and returns that row.
+    /// </summary>
     public string? UniqueKey { get; init; }
+
+    /// <summary>
+    /// How long the row holds <see cref="UniqueKey"/>: null while unfinished; a positive period from the insert
+    /// (and while unfinished); <see cref="DispatchOptions.Forever"/> for ever.
+    /// </summary>
+    public TimeSpan? UniqueFor { get; init; }
+
+    /// <summary>The identity holds within <see cref="QueueName"/> only.</summary>
+    public bool UniquePerQueue { get; init; }
 
     /// <summary>Serialise the queue while this job runs.</summary>
     public bool LocksQueue { get; init; }

@@ -12,6 +12,7 @@ internal static class JobMetrics
     private static readonly Meter Meter = JobRunnersTelemetry.Meter;
 
     public static readonly Counter<long> Dispatched = Meter.CreateCounter<long>("jobrunners.jobs.dispatched", "{job}", "Jobs and tasks a runner accepted from a dispatch.");
+    public static readonly Counter<long> Deduplicated = Meter.CreateCounter<long>("jobrunners.jobs.deduplicated", "{job}", "Job dispatches that wrote nothing because another job held their identity (the dispatch returned that job).");
     public static readonly Counter<long> Succeeded = Meter.CreateCounter<long>("jobrunners.jobs.succeeded", "{job}", "Attempts that succeeded.");
     public static readonly Counter<long> Failed = Meter.CreateCounter<long>("jobrunners.jobs.failed", "{job}", "Attempts that failed for good (no retry left, or not retryable).");
     public static readonly Counter<long> Retried = Meter.CreateCounter<long>("jobrunners.jobs.retried", "{job}", "Attempts that failed and were scheduled to run again.");

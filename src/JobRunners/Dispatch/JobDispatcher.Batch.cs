@@ -66,13 +66,15 @@ internal sealed partial class JobDispatcher
             {
                 toSend.Add((index, inserted[k].Job));
             }
+            else if (!inserted[k].Created)
+            {
+                results[index] = DispatchResult.Success(index, inserted[k].Job with { Deduplicated = true });
+                JobMetrics.Count(JobMetrics.Deduplicated, request.JobType, request.QueueName, Name);
+            }
             else
             {
                 results[index] = DispatchResult.Success(index, inserted[k].Job);
-                if (inserted[k].Created)
-                {
-                    JobMetrics.Count(JobMetrics.Dispatched, request.JobType, request.QueueName, Name);
-                }
+                JobMetrics.Count(JobMetrics.Dispatched, request.JobType, request.QueueName, Name);
             }
         }
 

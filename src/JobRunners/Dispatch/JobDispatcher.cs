@@ -1,5 +1,6 @@
 using JobRunners.Diagnostics;
 using JobRunners.Hosting;
+using JobRunners.Registry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -80,13 +81,15 @@ internal sealed partial class JobDispatcher : IJobRunner
         }
 
         var job = inserted[0].Job;
-        if (!inserted[0].Created || IsDeferred(request.RunAt) || _writer is not null)
+        if (!inserted[0].Created)
         {
-            if (inserted[0].Created)
-            {
-                JobMetrics.Count(JobMetrics.Dispatched, job.JobType, job.QueueName, Name);
-            }
+            JobMetrics.Count(JobMetrics.Deduplicated, job.JobType, job.QueueName, Name);
+            return job with { Deduplicated = true };
+        }
 
+        if (IsDeferred(request.RunAt) || _writer is not null)
+        {
+            JobMetrics.Count(JobMetrics.Dispatched, job.JobType, job.QueueName, Name);
             return job;
         }
 
@@ -161,6 +164,7 @@ internal sealed partial class JobDispatcher : IJobRunner
 
         var queueName = options.QueueName ?? definition.Options.QueueName ?? jobType;
         StoredValues.Check(jobType, queueName, json, options.UniqueKey);
+        var (uniqueKey, uniqueFor) = Identity(definition, json, options);
         var runAt = options.RunAt ?? (options.Delay is { } delay ? now + delay : (DateTimeOffset?)null);
         return new NewJobRequest
         {
@@ -170,11 +174,34 @@ internal sealed partial class JobDispatcher : IJobRunner
             MaxAttempts = options.MaxAttempts ?? (definition.Options.Retry ?? _options.Retry).MaxAttempts,
             Priority = options.Priority,
             RunAt = runAt,
-            UniqueKey = options.UniqueKey,
+            UniqueKey = uniqueKey,
+            UniqueFor = uniqueFor,
+            UniquePerQueue = uniqueKey is not null && (options.UniquePerQueue || definition.Options.UniquePerQueue),
             LocksQueue = options.LocksQueue,
             Runner = Name,
             Dispatched = _acceptsOnWrite && !IsDeferred(runAt),
         };
+    }
+
+    /// <summary>
+    /// The job's identity and how long it is held: the dispatch's key, else the payload's when the dispatch or the job
+    /// type asks for it; the dispatch's period, else the job type's.
+    /// </summary>
+    /// <exception cref="InvalidDispatchException">Both a key and the payload are asked for, or a period has no identity or is out of range.</exception>
+    private static (string? Key, TimeSpan? For) Identity(JobDefinition definition, string json, DispatchOptions options)
+    {
+        if (options.UniqueKey is not null && options.UniqueByPayload)
+        {
+            throw new InvalidDispatchException(
+                "DispatchOptions.UniqueByPayload",
+                $"Job '{definition.Name}' is dispatched with both DispatchOptions.UniqueKey and DispatchOptions.UniqueByPayload: set one (the key names the identity, the payload makes the data the identity).");
+        }
+
+        var key = options.UniqueKey
+            ?? (options.UniqueByPayload || definition.Options.UniqueByPayload ? PayloadIdentity.Of(definition.Name, json) : null);
+        var period = key is null ? options.UniqueFor : options.UniqueFor ?? definition.Options.UniqueFor;
+        StoredValues.UniqueForMilliseconds(definition.Name, key, period);
+        return (key, period);
     }
 
     /// <summary>

@@ -114,12 +114,9 @@ internal sealed class JobMonitor : IJobMonitor
                 break;
             }
 
+            // A round may retry fewer than it read (of rows sharing an identity only the newest), so go on until one retries none.
             total += rows.Count;
             await HandOverManyAsync(rows, cancellationToken).ConfigureAwait(false);
-            if (rows.Count < RetryBatch)
-            {
-                break;
-            }
         }
 
         MonitorLog.Bulk(_logger, "retry", status, jobType is null ? "" : $" of type {jobType}", total);

@@ -12,6 +12,21 @@ public sealed class JobTypeOptions
     /// <summary>How long finished rows of this type are kept; null for the global retention.</summary>
     public TimeSpan? Retention { get; set; }
 
+    /// <summary>
+    /// Jobs of this type are identified by their payload unless a dispatch gives a
+    /// <see cref="DispatchOptions.UniqueKey"/>: see <see cref="DispatchOptions.UniqueByPayload"/>.
+    /// </summary>
+    public bool UniqueByPayload { get; set; }
+
+    /// <summary>
+    /// How long a job of this type holds its identity when the dispatch does not say (<see cref="DispatchOptions.UniqueFor"/>):
+    /// null while unfinished, a period, or <see cref="DispatchOptions.Forever"/>. Applies to dispatches that have an identity.
+    /// </summary>
+    public TimeSpan? UniqueFor { get; set; }
+
+    /// <summary>Identities of this type hold within a queue only (<see cref="DispatchOptions.UniquePerQueue"/>).</summary>
+    public bool UniquePerQueue { get; set; }
+
     /// <summary>The lease a worker takes on a row of this type; null for the global lease.</summary>
     public TimeSpan? Lease { get; set; }
 

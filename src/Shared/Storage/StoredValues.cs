@@ -34,6 +34,49 @@ internal static class StoredValues
     }
 
     /// <summary>
+    /// The stored form of <see cref="NewJobRequest.UniqueFor"/>: null while unfinished, <see cref="ForeverMilliseconds"/>
+    /// for ever, else whole milliseconds (at least one).
+    /// </summary>
+    /// <exception cref="InvalidDispatchException">The period is zero, negative, too long, or there is no identity to hold.</exception>
+    public static long? UniqueForMilliseconds(string jobType, string? uniqueKey, TimeSpan? uniqueFor)
+    {
+        if (uniqueFor is not { } period)
+        {
+            return null;
+        }
+
+        if (uniqueKey is null)
+        {
+            throw new InvalidDispatchException(
+                "DispatchOptions.UniqueFor",
+                $"DispatchOptions.UniqueFor of job '{jobType}' needs an identity to hold: set DispatchOptions.UniqueKey or DispatchOptions.UniqueByPayload (or the job type's default).");
+        }
+
+        if (period == DispatchOptions.Forever)
+        {
+            return ForeverMilliseconds;
+        }
+
+        if (period < TimeSpan.FromMilliseconds(1) || period > MaxUniqueFor)
+        {
+            throw new InvalidDispatchException(
+                "DispatchOptions.UniqueFor",
+                $"DispatchOptions.UniqueFor of job '{jobType}' is {period}: give a period from 1 ms to {MaxUniqueFor.TotalDays:N0} days, DispatchOptions.Forever, or null to hold the identity while the job is unfinished.");
+        }
+
+        return (long)period.TotalMilliseconds;
+    }
+
+    /// <summary>The stored <see cref="NewJobRequest.UniqueFor"/> of an identity held for ever.</summary>
+    public const long ForeverMilliseconds = -1;
+
+    /// <summary>The longest period an identity is held for, short of for ever: 100 years.</summary>
+    public static readonly TimeSpan MaxUniqueFor = TimeSpan.FromDays(36_500);
+
+    /// <summary>The queue part of a row's identity: its queue when the identity holds per queue, else empty.</summary>
+    public static string IdentityQueue(string queueName, bool perQueue) => perQueue ? queueName : "";
+
+    /// <summary>
     /// Refuses a trace context a store cannot keep: a NUL character, a value over its length
     /// (<see cref="NewJobRequest.MaxTraceParentLength"/>, <see cref="NewJobRequest.MaxTraceStateLength"/>), or a
     /// <c>tracestate</c> without its <c>traceparent</c>.
