@@ -56,13 +56,15 @@ internal sealed class PostgreSqlSql
 
         // With unique keys, the same statement also reads the rows holding the skipped rows' identities (in the
         // statement's snapshot; a holder committed after it is read in the store's next round). The last column says
-        // which rows were written. The holder read is an index probe of ux_job_request_identity per keyed row.
+        // which rows were written. The holder read is an index probe of ux_job_request_identity per keyed row
+        // (a lateral join, so the probe is parameterized whatever the planner thinks of the index's size).
         var holders = $"""
-            SELECT {Columns}, false FROM {table} AS j
-            WHERE j.unique_key IS NOT NULL AND (j.status IN ('queued', 'running') OR j.unique_held)
-              AND (j.job_type, j.unique_key, {IdentityQueue("j")}) IN (
-                SELECT x.job_type, x.unique_key, CASE WHEN x.unique_per_queue THEN x.queue_name ELSE '' END
-                FROM x WHERE x.unique_key IS NOT NULL)
+            SELECT h.*, false FROM x CROSS JOIN LATERAL (
+                SELECT {Columns} FROM {table} AS j
+                WHERE j.job_type = x.job_type AND j.unique_key = x.unique_key
+                  AND {IdentityQueue("j")} = (CASE WHEN x.unique_per_queue THEN x.queue_name ELSE '' END)
+                  AND j.unique_key IS NOT NULL AND (j.status IN ('queued', 'running') OR j.unique_held)) AS h
+            WHERE x.unique_key IS NOT NULL
             """;
         const string notify = "notified AS (SELECT count(pg_notify($16, m)) AS sent FROM unnest($17::text[]) AS m)";
         InsertMany = $"WITH x AS ({input}) {insert}";
