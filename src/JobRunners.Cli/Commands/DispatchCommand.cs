@@ -24,10 +24,21 @@ internal static class DispatchCommand
             }
         });
         var priority = new Option<int>("--priority") { Description = "Higher runs first where the runner orders work." };
-        var uniqueKey = new Option<string?>("--unique-key") { Description = "At most one unfinished job per key." };
+        var uniqueKey = new Option<string?>("--unique-key") { Description = "The job's identity: a second dispatch with it, while the first holds it, returns the first job." };
+        var uniqueBy = new Option<string?>("--unique-by") { Description = "payload: the job's identity is its payload (instead of --unique-key)." };
+        uniqueBy.AcceptOnlyFromAmong("payload");
+        var uniqueFor = new Option<string?>("--unique-for") { Description = "How long the identity is held after the dispatch, e.g. 01:00:00, or 'forever' (default: while the job is unfinished)." };
+        uniqueFor.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } text && ParseUniqueFor(text) is null)
+            {
+                result.AddError($"--unique-for '{text}' is not a period: give one such as 00:30:00 (30 minutes) or 7.00:00:00 (7 days), or 'forever'.");
+            }
+        });
+        var uniquePerQueue = new Option<bool>("--unique-per-queue") { Description = "The identity holds within the job's queue only." };
         var queue = new Option<string?>("--queue") { Description = "The queue name (default: the job type)." };
         var noWait = new Option<bool>("--no-wait") { Description = "in-process runner: exit at once; the job stays queued in its row and runs at the next start." };
-        var command = new Command("dispatch", "Dispatch a registered job or task through the configured runner. With the in-process runner the command runs the job, so it waits for it to finish.") { name, payload, task, delay, priority, uniqueKey, queue, noWait };
+        var command = new Command("dispatch", "Dispatch a registered job or task through the configured runner. With the in-process runner the command runs the job, so it waits for it to finish.") { name, payload, task, delay, priority, uniqueKey, uniqueBy, uniqueFor, uniquePerQueue, queue, noWait };
         command.SetAction(async (result, ct) =>
         {
             using var host = CliHost.Build(CliConfiguration.Build(result.GetValue(set)), LogLevel.Warning);
@@ -48,9 +59,19 @@ internal static class DispatchCommand
                         Delay = result.GetValue(delay),
                         Priority = result.GetValue(priority),
                         UniqueKey = result.GetValue(uniqueKey),
+                        UniqueByPayload = result.GetValue(uniqueBy) is "payload",
+                        UniqueFor = result.GetValue(uniqueFor) is { } period ? ParseUniqueFor(period) : null,
+                        UniquePerQueue = result.GetValue(uniquePerQueue),
                         QueueName = result.GetValue(queue),
                     };
                     var row = await runner.DispatchJobAsync(result.GetValue(name)!, json, options, ct).ConfigureAwait(false);
+                    if (row.Deduplicated)
+                    {
+                        await Console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                            $"Job {row.Id} ({row.JobType}) {row.Status.ToStoredValue()}: it already holds identity {row.UniqueKey} ({JobsCommand.Scope(row)}), so nothing new was dispatched.")).ConfigureAwait(false);
+                        return 0;
+                    }
+
                     if (runner.Name == "in-process" && !result.GetValue(noWait) && options.Delay is null)
                     {
                         // This process is the worker: leaving now would leave the job for the next start.
@@ -80,6 +101,12 @@ internal static class DispatchCommand
         });
         return command;
     }
+
+    /// <summary>A --unique-for value: a period of at least a millisecond, or 'forever'; null when it is neither.</summary>
+    internal static TimeSpan? ParseUniqueFor(string text) =>
+        string.Equals(text, "forever", StringComparison.OrdinalIgnoreCase) ? DispatchOptions.Forever
+        : TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var period) && period >= TimeSpan.FromMilliseconds(1) ? period
+        : null;
 
     internal static async Task<JobRequest> WaitForFinalAsync(JobRunners.Extensibility.IJobStore store, JobRequest row, CancellationToken cancellationToken)
     {
