@@ -128,59 +128,17 @@ public sealed partial class PostgreSqlJobStore
         var clock = _timeProvider.GetUtcNow();
         var now = clock.UtcDateTime;
         var count = pending.Count;
-        var types = new string[count];
-        var queues = new string[count];
-        var payloads = new string[count];
-        var maxAttempts = new int[count];
-        var priorities = new int[count];
-        var runAts = new DateTime[count];
-        var keys = new string?[count];
-        var locks = new bool[count];
-        var runners = new string?[count];
-        var dispatched = new bool[count];
-        var traceParents = new string?[count];
-        var traceStates = new string?[count];
-        var uniqueFor = new long?[count];
-        var perQueue = new bool[count];
-        var keyed = false;
-        for (var k = 0; k < count; k++)
+        var keyed = pending.Any(i => jobs[i].UniqueKey is not null);
+        var command = new NpgsqlCommand(_sql.Insert(single: count == 1, keyed, notify is not null), connection, transaction);
+        if (count == 1)
         {
-            var job = jobs[pending[k]];
-            types[k] = job.JobType;
-            queues[k] = job.QueueName;
-            payloads[k] = job.Payload;
-            maxAttempts[k] = job.MaxAttempts;
-            priorities[k] = job.Priority;
-            runAts[k] = job.RunAt?.UtcDateTime ?? now;
-            keys[k] = job.UniqueKey;
-            locks[k] = job.LocksQueue;
-            runners[k] = job.Runner;
-            dispatched[k] = job.Dispatched;
-            traceParents[k] = job.TraceParent;
-            traceStates[k] = job.TraceState;
-            uniqueFor[k] = StoredValues.UniqueForMilliseconds(job.JobType, job.UniqueKey, job.UniqueFor);
-            perQueue[k] = job.UniquePerQueue;
-            keyed |= job.UniqueKey is not null;
+            AddScalars(command.Parameters, jobs[pending[0]], now);
+        }
+        else
+        {
+            AddArrays(command.Parameters, jobs, pending, now);
         }
 
-        var sql = (keyed, notify is null) switch
-        {
-            (false, true) => _sql.InsertMany,
-            (false, false) => _sql.InsertManyAndNotify,
-            (true, true) => _sql.InsertKeyed,
-            (true, false) => _sql.InsertKeyedAndNotify,
-        };
-        var command = new NpgsqlCommand(sql, connection, transaction)
-        {
-            Parameters =
-            {
-                Parameter(types), Parameter(queues), Parameter(payloads), Parameter(maxAttempts), Parameter(priorities), Parameter(runAts),
-                Parameter(keys, NpgsqlDbType.Array | NpgsqlDbType.Text), Parameter(locks),
-                Parameter(runners, NpgsqlDbType.Array | NpgsqlDbType.Text), Parameter(dispatched), Parameter(now),
-                Parameter(traceParents, NpgsqlDbType.Array | NpgsqlDbType.Text), Parameter(traceStates, NpgsqlDbType.Array | NpgsqlDbType.Text),
-                Parameter(uniqueFor, NpgsqlDbType.Array | NpgsqlDbType.Bigint), Parameter(perQueue),
-            },
-        };
         if (notify is { } n)
         {
             command.Parameters.Add(Parameter(n.Channel));
@@ -270,4 +228,81 @@ public sealed partial class PostgreSqlJobStore
 
         return again;
     }
+
+    /// <summary>The insert's parameters $1-$15 for one row, as scalars.</summary>
+    private static void AddScalars(NpgsqlParameterCollection parameters, NewJobRequest job, DateTime now)
+    {
+        parameters.Add(Parameter(job.JobType));
+        parameters.Add(Parameter(job.QueueName));
+        parameters.Add(Parameter(job.Payload));
+        parameters.Add(Parameter(job.MaxAttempts));
+        parameters.Add(Parameter(job.Priority));
+        parameters.Add(Parameter(job.RunAt?.UtcDateTime ?? now));
+        parameters.Add(Nullable(job.UniqueKey, NpgsqlDbType.Text));
+        parameters.Add(Parameter(job.LocksQueue));
+        parameters.Add(Nullable(job.Runner, NpgsqlDbType.Text));
+        parameters.Add(Parameter(job.Dispatched));
+        parameters.Add(Parameter(now));
+        parameters.Add(Nullable(job.TraceParent, NpgsqlDbType.Text));
+        parameters.Add(Nullable(job.TraceState, NpgsqlDbType.Text));
+        parameters.Add(Nullable(StoredValues.UniqueForMilliseconds(job.JobType, job.UniqueKey, job.UniqueFor), NpgsqlDbType.Bigint));
+        parameters.Add(Parameter(job.UniquePerQueue));
+    }
+
+    /// <summary>The insert's parameters $1-$15 for many rows, as arrays in the rows' order.</summary>
+    private static void AddArrays(NpgsqlParameterCollection parameters, IReadOnlyList<NewJobRequest> jobs, List<int> pending, DateTime now)
+    {
+        var count = pending.Count;
+        var types = new string[count];
+        var queues = new string[count];
+        var payloads = new string[count];
+        var maxAttempts = new int[count];
+        var priorities = new int[count];
+        var runAts = new DateTime[count];
+        var keys = new string?[count];
+        var locks = new bool[count];
+        var runners = new string?[count];
+        var dispatched = new bool[count];
+        var traceParents = new string?[count];
+        var traceStates = new string?[count];
+        var uniqueFor = new long?[count];
+        var perQueue = new bool[count];
+        for (var k = 0; k < count; k++)
+        {
+            var job = jobs[pending[k]];
+            types[k] = job.JobType;
+            queues[k] = job.QueueName;
+            payloads[k] = job.Payload;
+            maxAttempts[k] = job.MaxAttempts;
+            priorities[k] = job.Priority;
+            runAts[k] = job.RunAt?.UtcDateTime ?? now;
+            keys[k] = job.UniqueKey;
+            locks[k] = job.LocksQueue;
+            runners[k] = job.Runner;
+            dispatched[k] = job.Dispatched;
+            traceParents[k] = job.TraceParent;
+            traceStates[k] = job.TraceState;
+            uniqueFor[k] = StoredValues.UniqueForMilliseconds(job.JobType, job.UniqueKey, job.UniqueFor);
+            perQueue[k] = job.UniquePerQueue;
+        }
+
+        parameters.Add(Parameter(types));
+        parameters.Add(Parameter(queues));
+        parameters.Add(Parameter(payloads));
+        parameters.Add(Parameter(maxAttempts));
+        parameters.Add(Parameter(priorities));
+        parameters.Add(Parameter(runAts));
+        parameters.Add(Parameter(keys, NpgsqlDbType.Array | NpgsqlDbType.Text));
+        parameters.Add(Parameter(locks));
+        parameters.Add(Parameter(runners, NpgsqlDbType.Array | NpgsqlDbType.Text));
+        parameters.Add(Parameter(dispatched));
+        parameters.Add(Parameter(now));
+        parameters.Add(Parameter(traceParents, NpgsqlDbType.Array | NpgsqlDbType.Text));
+        parameters.Add(Parameter(traceStates, NpgsqlDbType.Array | NpgsqlDbType.Text));
+        parameters.Add(Parameter(uniqueFor, NpgsqlDbType.Array | NpgsqlDbType.Bigint));
+        parameters.Add(Parameter(perQueue));
+    }
+
+    /// <summary>A parameter that may be null, with its type (a null tells Npgsql nothing about it).</summary>
+    private static NpgsqlParameter Nullable(object? value, NpgsqlDbType type) => new() { Value = value ?? DBNull.Value, NpgsqlDbType = type };
 }

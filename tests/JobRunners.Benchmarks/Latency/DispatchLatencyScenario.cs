@@ -11,12 +11,24 @@ namespace JobRunners.Benchmarks.Latency;
 /// <summary>
 /// Scenario 2: the latency of one <c>DispatchJobAsync</c> on PostgreSQL (no worker running, so only the dispatch is
 /// measured) against a prepared single-row INSERT of the same columns into the same table, RETURNING the id.
-/// Calls are sequential and interleaved call by call; each repetition gives a p50 and a p99 per system.
+/// Calls are sequential and interleaved call by call; each repetition gives a p50 and a p99 per system. Each runner
+/// is also measured deduplicating (<see cref="DedupeNew"/>: a new unique key per call, so every call writes a row;
+/// <see cref="DedupeHit"/>: one key held by an unfinished row, so every call returns it; <see cref="DedupePayload"/>: a
+/// new payload identity per call), against the same runner's plain dispatch in the same run.
 /// </summary>
 internal sealed class DispatchLatencyScenario
 {
     public const string Scenario = "dispatch-latency";
     public const string Bare = "bare-insert";
+
+    /// <summary>The suffix of a runner's system name dispatching with a new unique key per call.</summary>
+    public const string DedupeNew = "+dedupe-new";
+
+    /// <summary>The suffix of a runner's system name dispatching with one unique key an unfinished row holds.</summary>
+    public const string DedupeHit = "+dedupe-hit";
+
+    /// <summary>The suffix of a runner's system name dispatching with the payload as identity, a new payload per call.</summary>
+    public const string DedupePayload = "+dedupe-payload";
 
     private const string InsertSql = """
         INSERT INTO jobrunners.job_request (job_type, queue_name, payload, status, progress, attempts, max_attempts, priority,
@@ -61,8 +73,16 @@ internal sealed class DispatchLatencyScenario
             await insert.PrepareAsync();
 
             var payload = new NoopPayload(1);
+            var sequence = 1;
+            var held = new DispatchOptions { UniqueKey = "bench-held" };
+            var byPayload = new DispatchOptions { UniqueByPayload = true };
             var systems = hosts
-                .Select(h => (h.Name, Call: (Func<Task>)(async () => await h.Runner.DispatchJobAsync(JobRunnersHost.JobType, payload))))
+                .Select(h => (Name: h.Name, Call: (Func<Task>)(async () => await h.Runner.DispatchJobAsync(JobRunnersHost.JobType, payload))))
+                .Concat(hosts.Select(h => (Name: h.Name + DedupeNew, Call: (Func<Task>)(async () =>
+                    await h.Runner.DispatchJobAsync(JobRunnersHost.JobType, payload, new DispatchOptions { UniqueKey = $"bench-{sequence++}" })))))
+                .Concat(hosts.Select(h => (Name: h.Name + DedupeHit, Call: (Func<Task>)(async () => await h.Runner.DispatchJobAsync(JobRunnersHost.JobType, payload, held)))))
+                .Concat(hosts.Select(h => (Name: h.Name + DedupePayload, Call: (Func<Task>)(async () =>
+                    await h.Runner.DispatchJobAsync(JobRunnersHost.JobType, new NoopPayload(sequence++), byPayload)))))
                 .Append((Bare, async () =>
                 {
                     now.TypedValue = DateTime.UtcNow;

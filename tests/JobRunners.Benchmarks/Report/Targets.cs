@@ -95,6 +95,21 @@ internal static class Targets
             () => $"p99 {M(DispatchLatencyScenario.Scenario, dispatchRunner, "p99_us")} against {M(DispatchLatencyScenario.Scenario, DispatchLatencyScenario.Bare, "p99_us")} µs" +
                   (single is null ? "" : $"; in S1 one by one (W={single.Workers}) the runner sent, per job: {TopStatements(results, $"{single.Scenario} {ours}", 3)}")));
 
+        // S2, deduplication: a new identity costs the unique index's insert; a held one returns the holder from the
+        // same statement (an index probe), so neither costs a round trip more than a plain dispatch.
+        foreach (var (suffix, what) in new[]
+        {
+            (DispatchLatencyScenario.DedupeNew, "a new unique key per call"),
+            (DispatchLatencyScenario.DedupeHit, "a key an unfinished job holds (returns it)"),
+            (DispatchLatencyScenario.DedupePayload, "the payload as identity, a new payload per call"),
+        })
+        {
+            var deduped = results.MedianOf(DispatchLatencyScenario.Scenario, dispatchRunner + suffix, "p50_us");
+            list.Add(Ratio("S2", $"postgres `DispatchJobAsync` p50 with dedupe, {what}, vs without ({dispatchRunner})", "<= 1.25x", deduped / dispatch, r => r <= 1.25,
+                $"{{0}}x ({Fmt(deduped)} against {Fmt(dispatch)} µs)",
+                () => $"p99 {M(DispatchLatencyScenario.Scenario, dispatchRunner + suffix, "p99_us")} against {M(DispatchLatencyScenario.Scenario, dispatchRunner, "p99_us")} µs"));
+        }
+
         // S3
         const string s3 = InProcessScenario.Scenario;
         var task = results.MedianOf(s3, "jobrunners-inprocess", "ns_per_op");
