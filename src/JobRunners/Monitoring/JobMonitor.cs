@@ -90,7 +90,7 @@ internal sealed class JobMonitor : IJobMonitor
             var current = await _store.GetAsync(id, cancellationToken).ConfigureAwait(false);
             return Report("retry", id, Refusal(current), current,
                 Why(id, current, "retried", current?.Status is JobStatus.Failed or JobStatus.Cancelled
-                    ? "another unfinished job holds its unique key"
+                    ? $"another job holds its identity ({current.UniqueKey}): it is unfinished, or its UniqueFor period or for ever holds"
                     : "only failed or cancelled jobs are retried"));
         }
 
