@@ -53,7 +53,8 @@ internal sealed class JobMonitor : IJobMonitor
         }
 
         var now = _time.GetUtcNow();
-        var since = now.AddMinutes(-Math.Max(throughputMinutes, 60));
+        // One read of the last hour serves both the throughput window (at most 60 minutes) and "failed in the last hour".
+        var since = now.AddHours(-1);
         // Four independent reads on their own connections: the page waits for the slowest (the counts), not the sum.
         var countsRead = _store.CountJobsAsync(cancellationToken).AsTask();
         var queuesRead = _store.GetQueueStatsAsync(cancellationToken).AsTask();
