@@ -33,6 +33,18 @@ public abstract partial class JobStoreConformanceTests
         Assert.That((await Store.ClaimAsync(ClaimDue())).Select(j => j.Id), Is.EqualTo(new[] { failed.Id }), "a retried row is claimed again");
     }
 
+    [Test]
+    public async Task RetryAsync_ThenClaim_TheClaimedRowCarriesTheRetryCount()
+    {
+        var failed = await InsertFinishedAsync(JobOutcomeKind.Failed);
+        await Store.RetryAsync(failed.Id);
+
+        var claimed = await ClaimAsync(failed.Id);
+
+        Assert.That(claimed.Retries, Is.EqualTo(1), "a handler reads IJobContext.Retries from the claimed row");
+        Assert.That(claimed, Is.EqualTo(await GetRequiredAsync(failed.Id)), "the claimed row reads as the stored row");
+    }
+
     [TestCase(JobOutcomeKind.Succeeded)]
     [TestCase(null)]
     public async Task RetryAsync_NotFailedOrCancelled_WritesNothing(JobOutcomeKind? kind)
