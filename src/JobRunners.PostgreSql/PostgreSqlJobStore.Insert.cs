@@ -132,11 +132,11 @@ public sealed partial class PostgreSqlJobStore
         var command = new NpgsqlCommand(_sql.Insert(single: count == 1, keyed, notify is not null), connection, transaction);
         if (count == 1)
         {
-            AddScalars(command.Parameters, jobs[pending[0]], now);
+            AddScalars(command.Parameters, jobs[pending[0]], clock);
         }
         else
         {
-            AddArrays(command.Parameters, jobs, pending, now);
+            AddArrays(command.Parameters, jobs, pending, clock);
         }
 
         if (notify is { } n)
@@ -230,8 +230,9 @@ public sealed partial class PostgreSqlJobStore
     }
 
     /// <summary>The insert's parameters $1-$15 for one row, as scalars.</summary>
-    private static void AddScalars(NpgsqlParameterCollection parameters, NewJobRequest job, DateTime now)
+    private static void AddScalars(NpgsqlParameterCollection parameters, NewJobRequest job, DateTimeOffset clock)
     {
+        var now = clock.UtcDateTime;
         parameters.Add(Parameter(job.JobType));
         parameters.Add(Parameter(job.QueueName));
         parameters.Add(Parameter(job.Payload));
@@ -245,13 +246,14 @@ public sealed partial class PostgreSqlJobStore
         parameters.Add(Parameter(now));
         parameters.Add(Nullable(job.TraceParent, NpgsqlDbType.Text));
         parameters.Add(Nullable(job.TraceState, NpgsqlDbType.Text));
-        parameters.Add(Nullable(StoredValues.UniqueForMilliseconds(job.JobType, job.UniqueKey, job.UniqueFor), NpgsqlDbType.Bigint));
+        parameters.Add(Nullable(StoredValues.UniqueUntil(job, clock)?.UtcDateTime, NpgsqlDbType.TimestampTz));
         parameters.Add(Parameter(job.UniquePerQueue));
     }
 
     /// <summary>The insert's parameters $1-$15 for many rows, as arrays in the rows' order.</summary>
-    private static void AddArrays(NpgsqlParameterCollection parameters, IReadOnlyList<NewJobRequest> jobs, List<int> pending, DateTime now)
+    private static void AddArrays(NpgsqlParameterCollection parameters, IReadOnlyList<NewJobRequest> jobs, List<int> pending, DateTimeOffset clock)
     {
+        var now = clock.UtcDateTime;
         var count = pending.Count;
         var types = new string[count];
         var queues = new string[count];
@@ -265,7 +267,7 @@ public sealed partial class PostgreSqlJobStore
         var dispatched = new bool[count];
         var traceParents = new string?[count];
         var traceStates = new string?[count];
-        var uniqueFor = new long?[count];
+        var uniqueUntil = new DateTime?[count];
         var perQueue = new bool[count];
         for (var k = 0; k < count; k++)
         {
@@ -282,7 +284,7 @@ public sealed partial class PostgreSqlJobStore
             dispatched[k] = job.Dispatched;
             traceParents[k] = job.TraceParent;
             traceStates[k] = job.TraceState;
-            uniqueFor[k] = StoredValues.UniqueForMilliseconds(job.JobType, job.UniqueKey, job.UniqueFor);
+            uniqueUntil[k] = StoredValues.UniqueUntil(job, clock)?.UtcDateTime;
             perQueue[k] = job.UniquePerQueue;
         }
 
@@ -299,7 +301,7 @@ public sealed partial class PostgreSqlJobStore
         parameters.Add(Parameter(now));
         parameters.Add(Parameter(traceParents, NpgsqlDbType.Array | NpgsqlDbType.Text));
         parameters.Add(Parameter(traceStates, NpgsqlDbType.Array | NpgsqlDbType.Text));
-        parameters.Add(Parameter(uniqueFor, NpgsqlDbType.Array | NpgsqlDbType.Bigint));
+        parameters.Add(Parameter(uniqueUntil, NpgsqlDbType.Array | NpgsqlDbType.TimestampTz));
         parameters.Add(Parameter(perQueue));
     }
 

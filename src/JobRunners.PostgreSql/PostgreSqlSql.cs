@@ -35,13 +35,13 @@ internal sealed class PostgreSqlSql
         // skipped (ON CONFLICT DO NOTHING on ux_job_request_identity). Positional parameters (the hot statements, run
         // through PostgreSqlJobReader): $1 job types, $2 queue names, $3 payloads, $4 max attempts, $5 priorities,
         // $6 run_at, $7 unique keys, $8 locks_queue, $9 runners, $10 dispatched, $11 now, $12 trace parents,
-        // $13 trace states, $14 unique_for in milliseconds (null while unfinished, -1 for ever), $15 unique per queue;
+        // $13 trace states, $14 unique_until (null while unfinished, 'infinity' for ever), $15 unique per queue;
         // with NOTIFY also $16 channel and $17 messages.
         const string input = """
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::timestamptz[], $7::text[],
-                    $8::boolean[], $9::text[], $10::boolean[], $12::text[], $13::text[], $14::bigint[], $15::boolean[])
+                    $8::boolean[], $9::text[], $10::boolean[], $12::text[], $13::text[], $14::timestamptz[], $15::boolean[])
                 WITH ORDINALITY AS x(job_type, queue_name, payload, max_attempts, priority, run_at, unique_key, locks_queue,
-                    runner, dispatched, trace_parent, trace_state, unique_for_ms, unique_per_queue, ord)
+                    runner, dispatched, trace_parent, trace_state, unique_until, unique_per_queue, ord)
             """;
         var insert = $"""
             INSERT INTO {table} (job_type, queue_name, payload, status, progress, attempts, max_attempts, priority,
@@ -50,9 +50,7 @@ internal sealed class PostgreSqlSql
             SELECT x.job_type, x.queue_name, x.payload::jsonb, 'queued', 0, 0, x.max_attempts, x.priority,
                 x.run_at, x.unique_key, x.locks_queue, false, x.runner, CASE WHEN x.dispatched THEN $11 END, $11, $11,
                 x.trace_parent, x.trace_state,
-                CASE WHEN x.unique_for_ms < 0 THEN 'infinity'::timestamptz
-                     WHEN x.unique_for_ms IS NOT NULL THEN $11 + x.unique_for_ms * interval '1 millisecond' END,
-                x.unique_for_ms IS NOT NULL, x.unique_per_queue
+                x.unique_until, x.unique_until IS NOT NULL, x.unique_per_queue
             FROM x ORDER BY x.ord
             ON CONFLICT DO NOTHING
             RETURNING {Columns}
@@ -80,7 +78,7 @@ internal sealed class PostgreSqlSql
         const string one = """
             SELECT $1::text AS job_type, $2::text AS queue_name, $3::text AS payload, $4::int AS max_attempts, $5::int AS priority,
                 $6::timestamptz AS run_at, $7::text AS unique_key, $8::boolean AS locks_queue, $9::text AS runner,
-                $10::boolean AS dispatched, $12::text AS trace_parent, $13::text AS trace_state, $14::bigint AS unique_for_ms,
+                $10::boolean AS dispatched, $12::text AS trace_parent, $13::text AS trace_state, $14::timestamptz AS unique_until,
                 $15::boolean AS unique_per_queue, 1::bigint AS ord
             """;
         string Statement(string rows, bool keyed, bool notifying) => (keyed, notifying) switch

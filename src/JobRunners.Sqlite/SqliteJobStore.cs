@@ -145,7 +145,6 @@ public sealed partial class SqliteJobStore : IJobStore
     private static async Task<InsertResult> InsertAsync(
         SqliteConnection connection, NewJobRequest job, long now, SqliteTransaction? transaction, CancellationToken cancellationToken)
     {
-        var uniqueFor = StoredValues.UniqueForMilliseconds(job.JobType, job.UniqueKey, job.UniqueFor);
         var parameters = new
         {
             job.JobType,
@@ -161,12 +160,7 @@ public sealed partial class SqliteJobStore : IJobStore
             Now = now,
             job.TraceParent,
             job.TraceState,
-            UniqueUntil = uniqueFor switch
-            {
-                null => (long?)null,
-                StoredValues.ForeverMilliseconds => SqliteSql.ForeverMilliseconds,
-                var ms => Math.Min(now + ms.Value, SqliteSql.ForeverMilliseconds - 1),
-            },
+            UniqueUntil = UnixTime.ToMilliseconds(StoredValues.UniqueUntil(job, UnixTime.FromMilliseconds(now))),
             job.UniquePerQueue,
         };
 

@@ -14,7 +14,7 @@ internal static class SqliteSql
     // A lease-holder's write: only while the row runs under the caller's lease.
     private const string LeaseGuard = "WHERE id = @Id AND status = 'running' AND locked_by = @LockedBy";
 
-    /// <summary>The stored unique_until of an identity held for ever: the last millisecond a DateTimeOffset holds.</summary>
+    /// <summary>The stored unique_until of an identity held for ever: <see cref="DateTimeOffset.MaxValue"/> in milliseconds.</summary>
     public const long ForeverMilliseconds = 253_402_300_799_999;
 
     /// <summary>The queue part of a row's identity, as ux_job_request_identity indexes it.</summary>

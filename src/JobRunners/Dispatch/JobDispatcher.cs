@@ -200,7 +200,7 @@ internal sealed partial class JobDispatcher : IJobRunner
         var key = options.UniqueKey
             ?? (options.UniqueByPayload || definition.Options.UniqueByPayload ? PayloadIdentity.Of(definition.Name, json) : null);
         var period = key is null ? options.UniqueFor : options.UniqueFor ?? definition.Options.UniqueFor;
-        StoredValues.UniqueForMilliseconds(definition.Name, key, period);
+        StoredValues.CheckUniqueFor(definition.Name, key, period);
         return (key, period);
     }
 

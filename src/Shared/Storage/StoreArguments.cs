@@ -12,7 +12,7 @@ internal static class StoreArguments
         ArgumentOutOfRangeException.ThrowIfLessThan(job.MaxAttempts, 1, nameof(job));
         StoredValues.Check(job.JobType, job.QueueName, job.Payload, job.UniqueKey);
         StoredValues.CheckTrace(job.JobType, job.TraceParent, job.TraceState);
-        StoredValues.UniqueForMilliseconds(job.JobType, job.UniqueKey, job.UniqueFor);
+        StoredValues.CheckUniqueFor(job.JobType, job.UniqueKey, job.UniqueFor);
     }
 
     public static void ValidateClaim(JobClaimRequest request)

@@ -33,16 +33,13 @@ internal static class StoredValues
         CheckPayload(jobType, payload);
     }
 
-    /// <summary>
-    /// The stored form of <see cref="NewJobRequest.UniqueFor"/>: null while unfinished, <see cref="ForeverMilliseconds"/>
-    /// for ever, else whole milliseconds (at least one).
-    /// </summary>
+    /// <summary>Refuses a <see cref="NewJobRequest.UniqueFor"/> a row cannot hold, naming the option.</summary>
     /// <exception cref="InvalidDispatchException">The period is zero, negative, too long, or there is no identity to hold.</exception>
-    public static long? UniqueForMilliseconds(string jobType, string? uniqueKey, TimeSpan? uniqueFor)
+    public static void CheckUniqueFor(string jobType, string? uniqueKey, TimeSpan? uniqueFor)
     {
         if (uniqueFor is not { } period)
         {
-            return null;
+            return;
         }
 
         if (uniqueKey is null)
@@ -52,23 +49,24 @@ internal static class StoredValues
                 $"DispatchOptions.UniqueFor of job '{jobType}' needs an identity to hold: set DispatchOptions.UniqueKey or DispatchOptions.UniqueByPayload (or the job type's default).");
         }
 
-        if (period == DispatchOptions.Forever)
-        {
-            return ForeverMilliseconds;
-        }
-
-        if (period < TimeSpan.FromMilliseconds(1) || period > MaxUniqueFor)
+        if (period != DispatchOptions.Forever && (period < TimeSpan.FromMilliseconds(1) || period > MaxUniqueFor))
         {
             throw new InvalidDispatchException(
                 "DispatchOptions.UniqueFor",
                 $"DispatchOptions.UniqueFor of job '{jobType}' is {period}: give a period from 1 ms to {MaxUniqueFor.TotalDays:N0} days, DispatchOptions.Forever, or null to hold the identity while the job is unfinished.");
         }
-
-        return (long)period.TotalMilliseconds;
     }
 
-    /// <summary>The stored <see cref="NewJobRequest.UniqueFor"/> of an identity held for ever.</summary>
-    public const long ForeverMilliseconds = -1;
+    /// <summary>
+    /// When a row written at <paramref name="now"/> stops holding its identity once finished (its unique_until): null
+    /// when it holds it only while unfinished, <see cref="DateTimeOffset.MaxValue"/> for ever.
+    /// </summary>
+    public static DateTimeOffset? UniqueUntil(NewJobRequest job, DateTimeOffset now) => job.UniqueFor switch
+    {
+        null => null,
+        var period when period == DispatchOptions.Forever => DateTimeOffset.MaxValue,
+        var period => now + period.Value,
+    };
 
     /// <summary>The longest period an identity is held for, short of for ever: 100 years.</summary>
     public static readonly TimeSpan MaxUniqueFor = TimeSpan.FromDays(36_500);
