@@ -219,9 +219,7 @@ internal static class DashboardEndpoints
         Row("Priority", E(job.Priority));
         Row("Run at", E(When(job.RunAt)));
         Row("Identity", E(job.UniqueKey ?? "-"));
-        Row("Identity held", E(job.UniqueKey is null ? "-"
-            : (job.UniqueUntil is null ? "while unfinished" : job.UniqueUntil == DateTimeOffset.MaxValue ? "forever" : $"until {When(job.UniqueUntil)} and while unfinished")
-              + (job.UniquePerQueue ? $", within queue {job.QueueName}" : "")));
+        Row("Identity held", E(IdentityText.Held(job)));
         Row("Runner", E(job.Runner ?? "-"));
         Row("Dispatched", E(When(job.DispatchedAt)));
         Row("Claimed", E(job.Assigned ? "yes" : "no"));

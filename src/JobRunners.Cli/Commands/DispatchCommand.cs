@@ -68,7 +68,7 @@ internal static class DispatchCommand
                     if (row.Deduplicated)
                     {
                         await Console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                            $"Job {row.Id} ({row.JobType}) {row.Status.ToStoredValue()}: it already holds identity {row.UniqueKey} ({JobsCommand.Scope(row)}), so nothing new was dispatched.")).ConfigureAwait(false);
+                            $"Job {row.Id} ({row.JobType}) {row.Status.ToStoredValue()}: it already holds identity {row.UniqueKey} ({IdentityText.Held(row)}), so nothing new was dispatched.")).ConfigureAwait(false);
                         return 0;
                     }
 

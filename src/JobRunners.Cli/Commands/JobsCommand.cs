@@ -270,7 +270,7 @@ internal static class JobsCommand
             $"priority:       {row.Priority}",
             $"run at:         {When(row.RunAt)}",
             $"identity:       {row.UniqueKey ?? "-"}",
-            $"identity held:  {Scope(row)}",
+            $"identity held:  {IdentityText.Held(row)}",
             $"runner:         {row.Runner ?? "-"} (dispatched {When(row.DispatchedAt)})",
             $"lease:          {row.LockedBy ?? "-"} until {When(row.LockedUntil)}",
             $"created:        {When(row.CreatedAt)}",
@@ -281,22 +281,5 @@ internal static class JobsCommand
             payload,
         };
         return string.Join(Environment.NewLine, lines);
-    }
-
-    /// <summary>How long a row holds its identity, in words: while unfinished, for a period (until when), or for ever; per queue or not.</summary>
-    internal static string Scope(JobRequest row)
-    {
-        if (row.UniqueKey is null)
-        {
-            return "-";
-        }
-
-        var held = row.UniqueUntil switch
-        {
-            null => "while unfinished",
-            { } until when until == DateTimeOffset.MaxValue => "forever",
-            { } until => string.Create(CultureInfo.InvariantCulture, $"for {until - row.CreatedAt} after dispatch (until {until:yyyy-MM-dd HH:mm:ss 'UTC'}) and while unfinished"),
-        };
-        return row.UniquePerQueue ? $"{held}, within queue {row.QueueName}" : held;
     }
 }
