@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,14 +28,11 @@ internal static class DispatchCommand
         var uniqueKey = new Option<string?>("--unique-key") { Description = "The job's identity: a second dispatch with it, while the first holds it, returns the first job." };
         var uniqueBy = new Option<string?>("--unique-by") { Description = "payload: the job's identity is its payload (instead of --unique-key)." };
         uniqueBy.AcceptOnlyFromAmong("payload");
-        var uniqueFor = new Option<string?>("--unique-for") { Description = "How long the identity is held after the dispatch, e.g. 01:00:00, or 'forever' (default: while the job is unfinished)." };
-        uniqueFor.Validators.Add(result =>
+        var uniqueFor = new Option<TimeSpan?>("--unique-for")
         {
-            if (result.GetValueOrDefault<string?>() is { } text && ParseUniqueFor(text) is null)
-            {
-                result.AddError($"--unique-for '{text}' is not a period: give one such as 00:30:00 (30 minutes) or 7.00:00:00 (7 days), or 'forever'.");
-            }
-        });
+            Description = "How long the identity is held after the dispatch, e.g. 01:00:00, or 'forever' (default: while the job is unfinished).",
+            CustomParser = ParseUniqueFor,
+        };
         var uniquePerQueue = new Option<bool>("--unique-per-queue") { Description = "The identity holds within the job's queue only." };
         var queue = new Option<string?>("--queue") { Description = "The queue name (default: the job type)." };
         var noWait = new Option<bool>("--no-wait") { Description = "in-process runner: exit at once; the job stays queued in its row and runs at the next start." };
@@ -60,7 +58,7 @@ internal static class DispatchCommand
                         Priority = result.GetValue(priority),
                         UniqueKey = result.GetValue(uniqueKey),
                         UniqueByPayload = result.GetValue(uniqueBy) is "payload",
-                        UniqueFor = result.GetValue(uniqueFor) is { } period ? ParseUniqueFor(period) : null,
+                        UniqueFor = result.GetValue(uniqueFor),
                         UniquePerQueue = result.GetValue(uniquePerQueue),
                         QueueName = result.GetValue(queue),
                     };
@@ -102,11 +100,23 @@ internal static class DispatchCommand
         return command;
     }
 
-    /// <summary>A --unique-for value: a period of at least a millisecond, or 'forever'; null when it is neither.</summary>
-    internal static TimeSpan? ParseUniqueFor(string text) =>
-        string.Equals(text, "forever", StringComparison.OrdinalIgnoreCase) ? DispatchOptions.Forever
-        : TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var period) && period >= TimeSpan.FromMilliseconds(1) ? period
-        : null;
+    /// <summary>A --unique-for value: a period of at least a millisecond, or 'forever'; anything else is an error saying what to give.</summary>
+    private static TimeSpan? ParseUniqueFor(ArgumentResult result)
+    {
+        var text = result.Tokens.Single().Value;
+        if (string.Equals(text, "forever", StringComparison.OrdinalIgnoreCase))
+        {
+            return DispatchOptions.Forever;
+        }
+
+        if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var period) && period >= TimeSpan.FromMilliseconds(1))
+        {
+            return period;
+        }
+
+        result.AddError($"--unique-for '{text}' is not a period: give one such as 00:30:00 (30 minutes) or 7.00:00:00 (7 days), or 'forever'.");
+        return null;
+    }
 
     internal static async Task<JobRequest> WaitForFinalAsync(JobRunners.Extensibility.IJobStore store, JobRequest row, CancellationToken cancellationToken)
     {
